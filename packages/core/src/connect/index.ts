@@ -1,0 +1,2 @@
+// Public API of the connection flow (`@oauth-connect/core/connect`).
+export { InvalidArgumentError, isOAuthConnectError, OAuthConnectError } from '../errors.ts'

@@ -1,0 +1,2 @@
+export * from './connect/index.ts'
+export * from './login/index.ts'

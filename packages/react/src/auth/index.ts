@@ -1,0 +1,2 @@
+// Sign-in hooks (`AuthProvider`, `useAuth` and friends) live here.
+export {}

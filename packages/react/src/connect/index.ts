@@ -1,0 +1,2 @@
+// Connection hooks (`useConnectProvider` and friends) live here.
+export {}

@@ -1,0 +1,3 @@
+export * from './auth/index.ts'
+export * from './connect/index.ts'
+export { useLatest } from './useLatest.ts'
