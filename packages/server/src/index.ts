@@ -1,1 +1,51 @@
+export {
+  type BridgeAgentHeaders,
+  type BridgeAgentOptions,
+  bridgeAgentHeaders,
+} from './bridgeAgent.ts'
+export type { FetchLike } from './discovery.ts'
+export { isLoopback } from './endpoint.ts'
+export {
+  ACCESS_TOKEN_EXPIRED,
+  ACCESS_TOKEN_INVALID,
+  AccessTokenError,
+  DISCOVERY_FAILED,
+  DiscoveryError,
+  INSECURE_ENDPOINT,
+  INSUFFICIENT_SCOPE,
+  INVALID_ARGUMENT,
+  INVALID_TOKEN_RESPONSE,
+  InsecureEndpointError,
+  InsufficientScopeError,
+  InvalidArgumentError,
+  isOAuthConnectError,
+  JWKS_UNAVAILABLE,
+  JwksError,
+  OAuthConnectError,
+  TOKEN_REQUEST_FAILED,
+  TokenRequestError,
+  TokenResponseError,
+} from './errors.ts'
+export {
+  type BwellOptions,
+  bwell,
+  LOCAL_BASE_URLS,
+  type MedblocksOptions,
+  medblocks,
+  type OpescareOptions,
+  opescare,
+  type PresetCredentials,
+  type PresetEnvironment,
+  type PresetLocation,
+} from './presets.ts'
 export { Secret } from './secret.ts'
+export {
+  type AccessToken,
+  type ClientAuthMethod,
+  createTokenSource,
+  DEFAULT_REFRESH_SKEW_SECONDS,
+  DEFAULT_TOKEN_REUSE_SECONDS,
+  MIN_TOKEN_REUSE_SECONDS,
+  type TokenSource,
+  type TokenSourceOptions,
+} from './tokenSource.ts'
