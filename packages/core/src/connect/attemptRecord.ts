@@ -2,7 +2,7 @@
 export interface AttemptRecord {
   readonly attemptId: string
   readonly connectionId: string
-  /** Same-origin path to return to, checked again when read. */
+  /** Same-origin path to return to. */
   readonly returnPath: string
   /** Milliseconds since the epoch. */
   readonly createdAt: number
@@ -10,37 +10,23 @@ export interface AttemptRecord {
   readonly expiresAt: number
 }
 
-const key = (attemptId: string) => `oauth-connect:attempt:${attemptId}`
+/** The `sessionStorage` key of a redirect-mode attempt. */
+export const attemptKey = (attemptId: string): string => `oauth-connect:attempt:${attemptId}`
 
-/** Stores a redirect-mode attempt. Throws when `sessionStorage` is unavailable. */
-export function saveAttempt(record: AttemptRecord): void {
-  sessionStorage.setItem(key(record.attemptId), JSON.stringify(record))
-}
-
-/** Reads and deletes a redirect-mode attempt, so it is used at most once. */
+/** Reads and deletes a redirect-mode attempt record, so it is used at most once. */
 export function takeAttempt(attemptId: string): AttemptRecord | undefined {
-  let raw: string | null = null
   try {
-    raw = sessionStorage.getItem(key(attemptId))
-    sessionStorage.removeItem(key(attemptId))
+    const key = attemptKey(attemptId)
+    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
+    sessionStorage.removeItem(key)
+    const record = value as Partial<AttemptRecord> | null
+    // Written by connectProvider on this origin; check only what a stale format could break.
+    return record?.attemptId === attemptId && typeof record.returnPath === 'string'
+      ? (record as AttemptRecord)
+      : undefined
   } catch {
     return undefined
   }
-  let value: unknown
-  try {
-    value = raw === null ? undefined : JSON.parse(raw)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null) return undefined
-  const record = value as Record<string, unknown>
-  return record.attemptId === attemptId &&
-    typeof record.connectionId === 'string' &&
-    typeof record.returnPath === 'string' &&
-    typeof record.createdAt === 'number' &&
-    typeof record.expiresAt === 'number'
-    ? (record as unknown as AttemptRecord)
-    : undefined
 }
 
 /** A fresh, URL-safe attempt id; `getRandomValues` also works outside secure contexts. */

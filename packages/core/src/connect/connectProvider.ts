@@ -1,19 +1,20 @@
-import { InvalidArgumentError } from '../errors.ts'
-import { newAttemptId, saveAttempt, takeAttempt } from './attemptRecord.ts'
+import { attemptKey, newAttemptId } from './attemptRecord.ts'
 import { listenOnBroadcast } from './broadcast.ts'
 import { watchClosed } from './closed.ts'
 import { connectEnv } from './env.ts'
-import { ConnectionError } from './errors.ts'
+import { assertArgument } from './errors.ts'
 import { listenForMessage } from './message.ts'
 import type {
   CompletionChannel,
   ConnectionEvent,
   ConnectionOutcome,
   ConnectionPhase,
+  EndedOutcome,
   OutcomeChannel,
 } from './outcome.ts'
 import { pollLocation } from './poll.ts'
-import { openPopup, type PopupHandle } from './popup.ts'
+import { openPopup } from './popup.ts'
+import { failure, type Settlement, settlementFor } from './settlement.ts'
 import { channelName, parseEnvelope, parseStatusCode, type StatusCode } from './status.ts'
 import { startTimeout } from './timeout.ts'
 import { checkRedirectUrl, normalizeOrigins, sameOriginUrl } from './urls.ts'
@@ -51,12 +52,11 @@ export interface ConnectProviderOptions {
    */
   readonly allowedOrigins?: readonly string[]
   /**
-   * The app's custom redirect page, on its own origin (e.g. `/connect/callback`). It enables the
-   * broadcast and poll channels and redirect mode; `attempt=<attemptId>` is added to it.
+   * The app's custom redirect page, on its own origin (e.g. `/connect/callback`), passed to
+   * `getRedirectUrl` as `redirectUri` with `attempt=<attemptId>` added. It enables the broadcast and
+   * poll channels (polling waits for the popup to reach it) and redirect mode.
    */
   readonly callbackUrl?: string
-  /** Where polling expects the popup to land. Default: `callbackUrl` with its `attempt`. */
-  readonly completionUrl?: string
   /** Default `'popup'`. `'redirect'` and `'auto'` need `callbackUrl`. */
   readonly mode?: ConnectMode
   /** Channels to race. Default all four; `poll` and `broadcast` also need their URL. */
@@ -82,22 +82,12 @@ export interface ConnectProviderOptions {
   readonly returnPath?: string
 }
 
-type Settlement = ConnectionOutcome extends infer O
-  ? O extends ConnectionOutcome
-    ? Omit<O, 'attemptId' | 'connectionId' | 'elapsedMs'>
-    : never
-  : never
-
 /** Lets late messages in after the popup reads closed. */
 const CLOSED_GRACE_MS = 500
 const DETACHED_CONFIRM_MS = 3000
 const CHANNELS: readonly CompletionChannel[] = ['message', 'poll', 'broadcast', 'closed']
 
 const attempts = new Map<string, { promise: Promise<ConnectionOutcome>; focus(): void }>()
-
-function assertArgument(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvalidArgumentError(message)
-}
 
 const isPositive = (value: number) => Number.isFinite(value) && value > 0
 
@@ -127,36 +117,24 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     confirm,
     signal,
     onEvent,
+    callbackUrl,
   } = options
-  assertArgument(
-    typeof connectionId === 'string' && connectionId,
-    '"connectionId" must be a non-empty string',
-  )
-  assertArgument(typeof getRedirectUrl === 'function', '"getRedirectUrl" must be a function')
-  assertArgument(
-    mode === 'popup' || mode === 'redirect' || mode === 'auto',
-    '"mode" must be popup, redirect or auto',
-  )
-  assertArgument(isPositive(timeoutMs), '"timeoutMs" must be a positive number')
-  assertArgument(isPositive(pollIntervalMs), '"pollIntervalMs" must be a positive number')
-  assertArgument(
-    confirm === undefined || typeof confirm === 'function',
-    '"confirm" must be a function',
-  )
-  assertArgument(
-    Array.isArray(channels) && channels.every((channel) => CHANNELS.includes(channel)),
-    '"channels" must list message, poll, broadcast or closed',
-  )
   const origin = location.origin
   const origins = [...normalizeOrigins(allowedOrigins), origin]
-  let redirectUri: URL | undefined
-  if (options.callbackUrl !== undefined) {
-    redirectUri = sameOriginUrl(options.callbackUrl, origin)
-    assertArgument(redirectUri, '"callbackUrl" must be on the app\'s own origin')
-  }
-  assertArgument(mode === 'popup' || redirectUri, `"callbackUrl" is required in ${mode} mode`)
+  const redirectUri = callbackUrl === undefined ? undefined : sameOriginUrl(callbackUrl, origin)
   const returnUrl = sameOriginUrl(options.returnPath ?? location.href, origin)
-  assertArgument(returnUrl, '"returnPath" must be a path on the app\'s own origin')
+  assertArgument(typeof connectionId === 'string' && connectionId, 'connectionId')
+  assertArgument(typeof getRedirectUrl === 'function', 'getRedirectUrl')
+  assertArgument(['popup', 'redirect', 'auto'].includes(mode), 'mode')
+  assertArgument(isPositive(timeoutMs), 'timeoutMs')
+  assertArgument(isPositive(pollIntervalMs), 'pollIntervalMs')
+  assertArgument(confirm === undefined || typeof confirm === 'function', 'confirm')
+  assertArgument(
+    channels.every((channel) => CHANNELS.includes(channel)),
+    'channels',
+  )
+  assertArgument(callbackUrl === undefined ? mode === 'popup' : redirectUri, 'callbackUrl')
+  assertArgument(returnUrl, 'returnPath')
 
   const existing = attempts.get(connectionId)
   if (existing) {
@@ -166,7 +144,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
 
   const attemptId = newAttemptId()
   const start = connectEnv.now()
-  const popup: PopupHandle | undefined =
+  const popup =
     mode === 'redirect'
       ? undefined
       : openPopup({
@@ -185,7 +163,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         ...(outcome && { outcome }),
       })
     } catch (error) {
-      // An analytics callback must not break the flow; surface its error without swallowing it.
+      // An analytics callback must not break the flow, nor be silenced.
       queueMicrotask(() => {
         throw error
       })
@@ -194,19 +172,17 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
 
   const controller = new AbortController()
   const disposers: (() => void)[] = []
-  let settled = false
   let resolve: (outcome: ConnectionOutcome) => void = () => {}
   const promise = new Promise<ConnectionOutcome>((done) => {
     resolve = done
   })
 
   const settle = (fields: Settlement) => {
-    if (settled) return
-    settled = true
-    for (const dispose of disposers.splice(0)) dispose()
+    if (controller.signal.aborted) return
     controller.abort()
+    for (const dispose of disposers) dispose()
     popup?.close()
-    if (redirect) takeAttempt(attemptId)
+    if (redirect) sessionStorage.removeItem(attemptKey(attemptId))
     attempts.delete(connectionId)
     const outcome = {
       ...fields,
@@ -217,92 +193,50 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     resolve(outcome)
     emit('settled', outcome)
   }
+  const end = (status: EndedOutcome['status']) => settle({ status, channel: status })
+  const on = (dispose: (() => void) | undefined) => dispose && disposers.push(dispose)
 
   if (!popup && !redirect) {
-    settle({ status: 'blocked', channel: 'open' })
+    end('blocked')
     return promise
   }
   attempts.set(connectionId, { promise, focus: () => popup?.focus() })
   if (popup) emit('opened')
 
   let confirming = false
-  const ask = (channel: OutcomeChannel, onFalse: () => void) => {
+  // Detached polls pass 'confirm': there a "no" or a failure only means "not yet".
+  const ask = (channel: OutcomeChannel) => {
     if (!confirm || confirming) return
     confirming = true
+    const final = channel !== 'confirm'
     confirm({ connectionId, attemptId, signal: controller.signal }).then(
       (ok) => {
         confirming = false
-        if (ok) settle({ status: 'success', statusCode: 'success', channel })
-        else onFalse()
+        if (ok) settle(settlementFor('success', channel))
+        else if (final)
+          settle(failure(channel, 'not_confirmed', '"confirm" said no', undefined, 'success'))
       },
       (error: unknown) => {
         confirming = false
-        if (channel !== 'confirm') {
-          settle({
-            status: 'error',
-            statusCode: 'success',
-            channel,
-            cause: new ConnectionError('confirm_failed', '"confirm" failed', { cause: error }),
-          })
-        }
+        if (final) settle(failure(channel, 'confirm_failed', '"confirm" failed', error, 'success'))
       },
     )
   }
-
-  const report = (code: StatusCode | 'failure' | undefined, channel: OutcomeChannel) => {
-    if (code === undefined) {
-      settle({
-        status: 'error',
-        channel,
-        cause: new ConnectionError(
-          'invalid_status_code',
-          'missing, unknown or repeated "status_code"',
-        ),
-      })
-    } else if (code === 'failure') {
-      settle({
-        status: 'error',
-        channel,
-        cause: new ConnectionError(
-          'provider_failure',
-          'the completion page reported "status-failure"',
-        ),
-      })
-    } else if (code === 'error') {
-      settle({ status: 'error', statusCode: code, channel })
-    } else if (code !== 'success') {
-      settle({ status: code, statusCode: code, channel } as Settlement)
-    } else if (!confirm) {
-      settle({ status: 'success', statusCode: code, channel })
-    } else {
-      ask(channel, () =>
-        settle({
-          status: 'error',
-          statusCode: code,
-          channel,
-          cause: new ConnectionError('not_confirmed', '"confirm" did not confirm the connection'),
-        }),
-      )
-    }
-  }
-
+  const report = (code: StatusCode | 'failure' | undefined, channel: OutcomeChannel) =>
+    code === 'success' && confirm ? ask(channel) : settle(settlementFor(code, channel))
   const ours = (data: unknown) => {
     const envelope = parseEnvelope(data)
     return envelope?.attemptId === attemptId ? envelope.statusCode : undefined
   }
 
-  disposers.push(startTimeout(timeoutMs, () => settle({ status: 'timeout', channel: 'timeout' })))
-  if (signal) {
-    disposers.push(
-      connectEnv.listen(signal, 'abort', () => settle({ status: 'aborted', channel: 'abort' })),
-    )
-  }
+  on(startTimeout(timeoutMs, () => end('timeout')))
+  if (signal) on(connectEnv.listen(signal, 'abort', () => end('aborted')))
 
-  let broadcasting = false
+  let detachable = !!confirm
   if (popup) {
     const use = (channel: CompletionChannel) => channels.includes(channel)
     if (use('message')) {
-      disposers.push(
+      on(
         listenForMessage<StatusCode | 'failure'>({
           allowedOrigins: origins,
           source: popup.window,
@@ -316,45 +250,39 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         }),
       )
     }
-    if (use('broadcast') && redirectUri) {
+    if (redirectUri && use('broadcast')) {
       const dispose = listenOnBroadcast({
         name: channelName(attemptId),
         parse: ours,
         onMessage: (code) => report(code, 'broadcast'),
       })
-      if (dispose) {
-        broadcasting = true
-        disposers.push(dispose)
-      }
+      detachable ||= !!dispose
+      on(dispose)
     }
-    const completionUrl = options.completionUrl ?? redirectUri
-    if (use('poll') && completionUrl) {
-      disposers.push(
+    if (redirectUri && use('poll')) {
+      on(
         pollLocation({
           read: popup.readLocation,
-          completionUrl,
+          completionUrl: redirectUri,
           intervalMs: pollIntervalMs,
+          // null, not undefined: an invalid status_code at the completion URL ends the attempt.
           parse: (url) => parseStatusCode(url.search) ?? null,
           onResult: (code) => report(code ?? undefined, 'poll'),
         }),
       )
     }
     if (use('closed')) {
-      disposers.push(
+      on(
         watchClosed(
           popup.isClosed,
           () => {
-            if (broadcasting || confirm) {
+            if (detachable) {
               // COOP can make a live popup read closed; keep listening until the timeout.
               emit('detached')
-              const id = connectEnv.setInterval(() => ask('confirm', () => {}), DETACHED_CONFIRM_MS)
-              disposers.push(() => connectEnv.clearInterval(id))
+              const id = connectEnv.setInterval(() => ask('confirm'), DETACHED_CONFIRM_MS)
+              on(() => connectEnv.clearInterval(id))
             } else {
-              disposers.push(
-                startTimeout(CLOSED_GRACE_MS, () =>
-                  settle({ status: 'closed', channel: 'closed' }),
-                ),
-              )
+              on(startTimeout(CLOSED_GRACE_MS, () => end('closed')))
             }
           },
           pollIntervalMs,
@@ -363,28 +291,21 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     }
   } else {
     try {
-      saveAttempt({
-        attemptId,
-        connectionId,
-        returnPath: returnUrl.pathname + returnUrl.search + returnUrl.hash,
-        createdAt: start,
-        expiresAt: start + timeoutMs,
-      })
+      sessionStorage.setItem(
+        attemptKey(attemptId),
+        JSON.stringify({
+          attemptId,
+          connectionId,
+          returnPath: returnUrl.pathname + returnUrl.search + returnUrl.hash,
+          createdAt: start,
+          expiresAt: start + timeoutMs,
+        }),
+      )
     } catch (error) {
-      settle({
-        status: 'error',
-        channel: 'redirect',
-        cause: new ConnectionError(
-          'storage_unavailable',
-          'cannot store the attempt in "sessionStorage"',
-          {
-            cause: error,
-          },
-        ),
-      })
+      settle(failure('redirect', 'storage_unavailable', 'no "sessionStorage"', error))
     }
   }
-  if (signal?.aborted) settle({ status: 'aborted', channel: 'abort' })
+  if (signal?.aborted) end('aborted')
 
   Promise.resolve()
     .then(() =>
@@ -397,17 +318,10 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     )
     .then(
       (value) => {
-        if (settled) return
+        if (controller.signal.aborted) return
         const url = checkRedirectUrl(value, allowedHosts)
         if (!url) {
-          settle({
-            status: 'error',
-            channel: 'redirect-url',
-            cause: new ConnectionError(
-              'unsafe_redirect_url',
-              '"redirectUrl" must be an absolute https: URL (http: only on loopback) on an allowed host',
-            ),
-          })
+          settle(failure('redirect-url', 'unsafe_redirect_url', 'unsafe "redirectUrl"'))
         } else if (popup) {
           popup.navigate(url)
           emit('navigated')
@@ -417,13 +331,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         }
       },
       (error: unknown) =>
-        settle({
-          status: 'error',
-          channel: 'redirect-url',
-          cause: new ConnectionError('redirect_url_failed', '"getRedirectUrl" failed', {
-            cause: error,
-          }),
-        }),
+        settle(failure('redirect-url', 'redirect_url_failed', '"getRedirectUrl" failed', error)),
     )
   return promise
 }

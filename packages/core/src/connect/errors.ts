@@ -1,4 +1,4 @@
-import { OAuthConnectError } from '../errors.ts'
+import { InvalidArgumentError, OAuthConnectError } from '../errors.ts'
 
 /** Stable codes of {@link ConnectionError}. */
 export type ConnectionErrorCode =
@@ -23,4 +23,13 @@ export type ConnectionErrorCode =
  */
 export class ConnectionError extends OAuthConnectError<ConnectionErrorCode> {
   override name = 'ConnectionError'
+}
+
+/**
+ * Throws an `InvalidArgumentError` naming `field` unless `ok` holds.
+ *
+ * @throws {InvalidArgumentError} when `ok` is falsy
+ */
+export function assertArgument(ok: unknown, field: string): asserts ok {
+  if (!ok) throw new InvalidArgumentError(`invalid "${field}"`)
 }

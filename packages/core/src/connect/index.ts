@@ -4,7 +4,7 @@ export type { BroadcastListenerOptions } from './broadcast.ts'
 export { listenOnBroadcast } from './broadcast.ts'
 export { watchClosed } from './closed.ts'
 export type { CompletionResult } from './completeConnection.ts'
-export { completeConnection, takeRedirectOutcome } from './completeConnection.ts'
+export { completeConnection } from './completeConnection.ts'
 export type {
   ConfirmRequest,
   ConnectMode,

@@ -10,9 +10,10 @@ export type OutcomeChannel =
   | 'confirm'
   | 'redirect'
   | 'timeout'
-  | 'abort'
+  /** `cancel()`, an `AbortSignal` or an unmount. */
+  | 'aborted'
   /** `window.open` returned `null`. */
-  | 'open'
+  | 'blocked'
   /** Getting or checking the redirect URL failed. */
   | 'redirect-url'
 
@@ -80,5 +81,5 @@ export interface ConnectionEvent {
   /** Milliseconds since the epoch. */
   readonly at: number
   /** On `settled`: the outcome, whose `channel` names the winner. */
-  readonly outcome?: ConnectionOutcome
+  readonly outcome?: ConnectionOutcome | undefined
 }

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../errors.ts'
 import { connectEnv } from './env.ts'
+import { assertArgument } from './errors.ts'
 
 declare const process: { env: Record<string, string | undefined> }
 
@@ -66,9 +66,7 @@ export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefin
     window: popup,
     navigate(url) {
       const target = new URL(url)
-      if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-        throw new InvalidArgumentError('"url" must be an http: or https: URL')
-      }
+      assertArgument(/^https?:$/.test(target.protocol), 'url')
       popup.location.href = target.href
     },
     close: () => popup.close(),
