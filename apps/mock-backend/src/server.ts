@@ -1,21 +1,48 @@
-import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { ConnectionStore } from './bwell/connections.ts'
+import { FlowAuthority } from './bwell/flow.ts'
+import { createBwell } from './bwell/server.ts'
 import type { Origins } from './config.ts'
+import { FaultStore } from './faults.ts'
+import { sendJson } from './http.ts'
+import { signingKey } from './keys.ts'
+import { createMedblocks } from './medblocks/server.ts'
+import { createOpescare } from './opescare.ts'
+import { createPortal, PortalCodes } from './portal.ts'
 
+/** A running mock backend. */
 export interface MockBackend {
+  /** The origins actually bound (port `0` replaced by the chosen port). */
   origins: Origins
+  /** Stops all four listeners and drops their connections. */
   close(): Promise<void>
 }
 
-function health(service: string): RequestListener {
-  return (req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ status: 'ok', service }))
-      return
-    }
-    res.writeHead(404, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ error: 'not_found' }))
+/** Options for {@link startMockBackend}. */
+export interface MockBackendOptions {
+  /**
+   * Mounts the fault-injection route `/__test__/faults` on the b.well origin. Defaults to
+   * `MOCK_BACKEND_TEST === '1'`.
+   */
+  testMode?: boolean
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
+
+const services = ['bwell', 'portal', 'medblocks', 'opescare'] as const
+
+/** Answers an unexpected failure as a bare `500 server_error`: no stack, no detail. */
+function guarded(name: string, handler: () => Handler) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    Promise.resolve()
+      .then(() => handler()(req, res))
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : 'unknown error'
+        console.error(`${name}: ${req.method} ${req.url?.split('?')[0]} failed: ${message}`)
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' })
+        else res.destroy()
+      })
   }
 }
 
@@ -24,39 +51,74 @@ function listen(server: Server, origin: string): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(Number(url.port), url.hostname, () => {
+      server.off('error', reject)
       const { port } = server.address() as AddressInfo
       resolve(`${url.protocol}//${url.hostname}:${port}`)
     })
   })
 }
 
+function closeAll(servers: Server[]): Promise<void> {
+  return Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections()
+          s.close(() => resolve())
+        }),
+    ),
+  ).then(() => undefined)
+}
+
 /**
  * Starts the four stand-ins. A port of `0` in an origin picks a free port; the returned
- * `origins` hold the real ones.
+ * `origins` hold the real ones, and every issuer, redirect URI and link uses them.
+ * @param origins where to listen; `app` is the registered app origin (CORS, redirects,
+ *   `postMessage` target)
+ * @throws when a port cannot be bound (all listeners are closed first)
  */
-export async function startMockBackend(origins: Origins): Promise<MockBackend> {
-  const services = ['bwell', 'portal', 'medblocks', 'opescare'] as const
-  const servers = services.map((name) => createServer(health(name)))
+export async function startMockBackend(
+  origins: Origins,
+  options: MockBackendOptions = {},
+): Promise<MockBackend> {
+  const testMode = options.testMode ?? process.env.MOCK_BACKEND_TEST === '1'
+  const handlers: Partial<Record<(typeof services)[number], Handler>> = {}
+  const notReady: Handler = (_req, res) => sendJson(res, 503, { error: 'starting' })
+  const servers = services.map((name) =>
+    createServer(guarded(name, () => handlers[name] ?? notReady)),
+  )
   const bound: Origins = { ...origins }
   try {
     for (const [index, name] of services.entries()) {
       bound[name] = await listen(servers[index] as Server, origins[name])
     }
+    const [bwellKey, medblocksKey, opescareKey] = await Promise.all([
+      signingKey('bwell'),
+      signingKey('medblocks'),
+      signingKey('opescare'),
+    ])
+    const faults = new FaultStore()
+    const connections = new ConnectionStore()
+    const codes = new PortalCodes()
+    const callbackUrl = `${bound.bwell}/oauth/callback`
+    const flows = new FlowAuthority(bwellKey, bound.bwell, callbackUrl)
+    const medblocks = createMedblocks(bound.medblocks, bound.app, medblocksKey, faults)
+    handlers.medblocks = medblocks.handler
+    handlers.bwell = createBwell({
+      origins: bound,
+      key: bwellKey,
+      verify: medblocks.verify,
+      connections,
+      flows,
+      codes,
+      faults,
+      testMode,
+    })
+    handlers.portal = createPortal({ callbackUrl, flows, codes, faults })
+    handlers.opescare = createOpescare({ origin: bound.opescare, key: opescareKey, faults })
   } catch (error) {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
+    await closeAll(servers)
     throw error
   }
-  return {
-    origins: bound,
-    close: () =>
-      Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.closeAllConnections()
-              s.close(() => resolve())
-            }),
-        ),
-      ).then(() => undefined),
-  }
+  return { origins: bound, close: () => closeAll(servers) }
 }

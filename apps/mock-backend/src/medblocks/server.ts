@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { applyHttpFaults, type FaultStore } from '../faults.ts'
+import { pathOf, sendJson } from '../http.ts'
+import type { SigningKey } from '../keys.ts'
+import { type AccessTokenVerifier, createAccessTokenVerifier } from './accessToken.ts'
+import { handlePatient } from './fhir.ts'
+import { handleInteraction } from './login.ts'
+import { createMedblocksProvider } from './provider.ts'
+
+/** The Medblocks-style server (4002) and the verifier other stand-ins use for its tokens. */
+export interface Medblocks {
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  verify: AccessTokenVerifier
+}
+
+/**
+ * Mounts oidc-provider beside the login interaction and `/fhir/Patient` on one node:http
+ * listener.
+ */
+export function createMedblocks(
+  origin: string,
+  appOrigin: string,
+  key: SigningKey,
+  faults: FaultStore,
+): Medblocks {
+  const provider = createMedblocksProvider(origin, appOrigin, key, faults)
+  const verify = createAccessTokenVerifier(origin, key)
+  const oidc = provider.callback()
+  return {
+    verify,
+    handler: async (req, res) => {
+      const path = pathOf(req)
+      if (path === '/health' && req.method === 'GET') {
+        sendJson(res, 200, { status: 'ok', service: 'medblocks' })
+        return
+      }
+      if (path === '/fhir/Patient') {
+        await handlePatient(req, res, { appOrigin, base: origin, verify, faults })
+        return
+      }
+      if (await handleInteraction(provider, req, res, path)) return
+      if (path === '/oauth2/token' && req.method === 'POST') {
+        const cors: Record<string, string> =
+          req.headers.origin === appOrigin ? { 'access-control-allow-origin': appOrigin } : {}
+        if (await applyHttpFaults(faults, { target: 'medblocksToken' }, res, cors)) return
+      }
+      await oidc(req, res)
+    },
+  }
+}

@@ -1,0 +1,68 @@
+import { safeEqual } from '../http.ts'
+
+/** A seeded Medblocks-style user with the FHIR Patient they own. */
+export interface SeededUser {
+  username: string
+  password: string
+  name: string
+  patient: {
+    resourceType: 'Patient'
+    id: string
+    identifier: { system: string; value: string }[]
+    name: { use: string; family: string; given: string[]; text: string }[]
+    gender: string
+    birthDate: string
+  }
+}
+
+const mrnSystem = 'http://hospital.example.org/mrn'
+
+/** The users of the login page. Passwords are fixed because this is a local stand-in. */
+export const seededUsers: readonly SeededUser[] = [
+  {
+    username: 'amy.shaw',
+    password: 'amy-password',
+    name: 'Amy V. Shaw',
+    patient: {
+      resourceType: 'Patient',
+      id: 'amy-shaw',
+      identifier: [{ system: mrnSystem, value: 'AMY-1001' }],
+      name: [{ use: 'official', family: 'Shaw', given: ['Amy', 'V.'], text: 'Amy V. Shaw' }],
+      gender: 'female',
+      birthDate: '1987-02-20',
+    },
+  },
+  {
+    username: 'james.chalmers',
+    password: 'james-password',
+    name: 'James Chalmers',
+    patient: {
+      resourceType: 'Patient',
+      id: 'james-chalmers',
+      identifier: [{ system: mrnSystem, value: 'JAMES-1002' }],
+      name: [{ use: 'official', family: 'Chalmers', given: ['James'], text: 'James Chalmers' }],
+      gender: 'male',
+      birthDate: '1974-12-25',
+    },
+  },
+]
+
+/** Looks a user up by username (the account id and the token's `sub`). */
+export function findUser(username: string): SeededUser | undefined {
+  return seededUsers.find((u) => u.username === username)
+}
+
+/**
+ * Checks a username and password. Every seeded password is compared, in constant time, so the
+ * answer time does not reveal which usernames exist.
+ * @returns the user, or `undefined` for wrong credentials
+ */
+export function authenticate(username: string, password: string): SeededUser | undefined {
+  let found: SeededUser | undefined
+  for (const user of seededUsers) {
+    const nameOk = safeEqual(username, user.username)
+    const passwordOk = safeEqual(password, user.password)
+    if (nameOk && passwordOk) found = user
+  }
+  return found
+}
