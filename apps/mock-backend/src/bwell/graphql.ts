@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { GraphQLError, Kind, type OperationDefinitionNode, parse } from 'graphql'
-import { createSchema, createYoga } from 'graphql-yoga'
+import { Kind, type OperationDefinitionNode, parse } from 'graphql'
+import { createGraphQLError, createSchema, createYoga } from 'graphql-yoga'
 import type { Origins } from '../config.ts'
 import { applyHttpFaults, type FaultContext, type FaultStore } from '../faults.ts'
 import { applyCors, BadRequestError, bearerToken, isRecord, readBody, sendJson } from '../http.ts'
@@ -58,18 +58,20 @@ interface RequestContext {
   username?: string | undefined
 }
 
-function unauthenticated(): GraphQLError {
-  return new GraphQLError('a valid Medblocks access token is required', {
+// createGraphQLError uses graphql-yoga's own graphql instance: an error class from another copy
+// (ESM versus CJS) would fail its instanceof check and be masked as INTERNAL_SERVER_ERROR.
+function unauthenticated() {
+  return createGraphQLError('a valid Medblocks access token is required', {
     extensions: { code: 'UNAUTHENTICATED' },
   })
 }
 
-function notFound(what: string): GraphQLError {
-  return new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } })
+function notFound(what: string) {
+  return createGraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } })
 }
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })
+function badInput(message: string) {
+  return createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })
 }
 
 function requireUser(context: RequestContext): string {
