@@ -11,8 +11,11 @@ export interface BridgeAgentOptions {
   now?: () => number
 }
 
-/** The OpesCare Bridge Agent headers. */
-export interface BridgeAgentHeaders {
+/**
+ * The OpesCare Bridge Agent headers. A type alias rather than an interface so it is assignable
+ * to `HeadersInit` (`Record<string, string>`).
+ */
+export type BridgeAgentHeaders = {
   readonly 'X-Bridge-Agent-ID': string
   readonly 'X-Bridge-Agent-Key': string
   /** Unix time in whole seconds, as a decimal string. */

@@ -49,3 +49,11 @@ export {
   type TokenSource,
   type TokenSourceOptions,
 } from './tokenSource.ts'
+export {
+  type AccessTokenClaims,
+  JWKS_COOLDOWN_SECONDS,
+  JWKS_MAX_AGE_SECONDS,
+  JWKS_TIMEOUT_SECONDS,
+  type VerifyAccessTokenOptions,
+  verifyAccessToken,
+} from './verifyAccessToken.ts'
