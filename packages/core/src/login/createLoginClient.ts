@@ -1,0 +1,597 @@
+import {
+  type AuthorizationServer,
+  allowInsecureRequests,
+  authorizationCodeGrantRequest,
+  type Client,
+  calculatePKCECodeChallenge,
+  generateRandomCodeVerifier,
+  generateRandomNonce,
+  generateRandomState,
+  getValidatedIdTokenClaims,
+  None,
+  processAuthorizationCodeResponse,
+  processRefreshTokenResponse,
+  processRevocationResponse,
+  refreshTokenGrantRequest,
+  revocationRequest,
+  type TokenEndpointResponse,
+  validateAuthResponse,
+} from 'oauth4webapi'
+import { InvalidArgumentError } from '../errors.ts'
+import { LoginError, type LoginErrorCode } from './errors.ts'
+import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
+import { type IdTokenClaims, isSession, readSession, type Session } from './session.ts'
+import { saveTransaction, type Transaction, takeTransaction } from './transaction.ts'
+import { parseUrlOption, toSameOriginPath } from './urls.ts'
+
+/** Where the client keeps tokens. */
+export type TokenStorage = 'memory' | 'session'
+
+/** Options of {@link createLoginClient}. */
+export interface LoginClientOptions {
+  /** The public client's id. No secret exists: token endpoint authentication is `none`. */
+  readonly clientId: string
+  /** Registered redirect URI, on the app's own origin (`http://localhost:5173/callback`). */
+  readonly redirectUri: string
+  /** Space-separated scopes; `openid` turns on the nonce and ID-token validation. */
+  readonly scope: string
+  /**
+   * `'memory'` (default): tokens live in this tab's memory and are gone on reload.
+   * `'session'`: tokens also go to sessionStorage, survive a reload of the tab, and are shared
+   * with the app's other tabs over BroadcastChannel. Never localStorage or cookies.
+   */
+  readonly storage?: TokenStorage
+  /** Allow `http:` for the authorization server and resources on loopback hosts only (development). */
+  readonly allowInsecureLoopback?: boolean
+  /** Origins that receive the bearer token from {@link LoginClient.fetch}; every other origin gets none. */
+  readonly resourceOrigins?: readonly string[]
+  /** Where end-session returns the user after `logout({ redirect: true })`. */
+  readonly postLogoutRedirectUri?: string
+  /** Sends the tab to a URL. Defaults to `location.assign`; hosts with their own browser can replace it. */
+  readonly navigate?: (url: URL) => void
+}
+
+/** The sign-in state, as reported by {@link LoginClient.getSnapshot}. */
+export type AuthStatus = 'loading' | 'signed-out' | 'signed-in' | 'error'
+
+/** Immutable view of the sign-in state; a new object on every change. */
+export interface AuthSnapshot {
+  readonly status: AuthStatus
+  /** The signed-in user's ID-token claims; `undefined` unless signed in with `openid`. */
+  readonly claims: IdTokenClaims | undefined
+  /** Why the last sign-in failed (`status: 'error'`) or why the user was signed out. */
+  readonly error: LoginError | undefined
+}
+
+/** Options of {@link LoginClient.login}. */
+export interface LoginOptions {
+  /** A path on the app's origin to return to after sign-in; defaults to the current path. */
+  readonly returnTo?: string
+}
+
+/** Result of {@link LoginClient.handleCallback}. */
+export interface CallbackResult {
+  /** The same-origin path the sign-in started from; safe to navigate to. */
+  readonly returnTo: string
+}
+
+/** Options of {@link LoginClient.logout}. */
+export interface LogoutOptions {
+  /** Also end the server session through its end-session endpoint (navigates the tab). */
+  readonly redirect?: boolean
+}
+
+/** A PKCE sign-in client for one authorization server and one public client. */
+export interface LoginClient {
+  /**
+   * Starts a redirect sign-in: a fresh S256 verifier, `state` and (with `openid`) `nonce`,
+   * stored in sessionStorage, then the tab goes to the authorization endpoint.
+   *
+   * @throws {InvalidArgumentError} when `returnTo` is not on the app's origin.
+   * @throws {LoginError} `discovery_failed`.
+   * @see https://www.rfc-editor.org/rfc/rfc7636 PKCE
+   */
+  login(options?: LoginOptions): Promise<void>
+  /**
+   * Finishes a sign-in from the callback URL, exactly once per `state`: repeated calls share
+   * one result and one token request. `code`, `state` and `iss` leave the address bar first.
+   *
+   * @param url The callback URL; defaults to `location.href`.
+   * @returns The path to return to.
+   * @throws {LoginError} `missing_transaction`, `state_mismatch`, `issuer_mismatch`, `denied`,
+   *   `authorization_failed`, `implicit_response_refused`, `invalid_grant`,
+   *   `token_response_invalid`, `network_error`, `discovery_failed`.
+   * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.2.4
+   */
+  handleCallback(url?: string | URL): Promise<CallbackResult>
+  /**
+   * The current access token, refreshed when it expires within 60 s. Concurrent callers share
+   * one refresh; tabs take turns through Web Locks.
+   *
+   * @throws {LoginError} `not_signed_in`, `invalid_grant` (and the user is signed out),
+   *   `token_response_invalid`, `network_error`.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+   */
+  getAccessToken(): Promise<string>
+  /**
+   * `fetch` that adds `Authorization: Bearer` for the configured resource origins only, never
+   * follows redirects with it, and after a 401 `invalid_token` refreshes once and retries once.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /**
+   * Signs out in every tab, revokes the refresh token where the server supports it and, with
+   * `redirect`, ends the server session. Revocation failures are ignored: the local session is
+   * gone either way.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc7009
+   */
+  logout(options?: LogoutOptions): Promise<void>
+  /** Calls `listener` after every state change. @returns a function that unsubscribes. */
+  subscribe(listener: () => void): () => void
+  /** The current state; the same object until it changes (for `useSyncExternalStore`). */
+  getSnapshot(): AuthSnapshot
+  /** Stops listening to other tabs. */
+  close(): void
+}
+
+/** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
+export const REFRESH_LEEWAY_MS = 60_000
+
+const CALLBACK_PARAMS = [
+  'code',
+  'state',
+  'iss',
+  'error',
+  'error_description',
+  'error_uri',
+  'session_state',
+]
+
+type ChannelMessage =
+  | { type: 'signed-out' }
+  | { type: 'session'; session: Session }
+  | { type: 'refreshing' }
+  | { type: 'idle' }
+
+/** How long a tab waits for another tab's announced refresh before refreshing itself. */
+const REMOTE_REFRESH_WAIT_MS = 10_000
+
+/**
+ * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
+ *
+ * @param server `{ issuer }` for discovery, or fixed endpoints.
+ * @param options See {@link LoginClientOptions}.
+ * @returns A {@link LoginClient}.
+ * @throws {InvalidArgumentError} when an option is malformed or uses `http:` outside loopback.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
+ */
+export function createLoginClient(server: LoginServer, options: LoginClientOptions): LoginClient {
+  const insecure = options.allowInsecureLoopback === true
+  if (typeof options.clientId !== 'string' || options.clientId === '') {
+    throw new InvalidArgumentError('"clientId" must be a non-empty string')
+  }
+  if (typeof options.scope !== 'string') {
+    throw new InvalidArgumentError('"scope" must be a string')
+  }
+  const redirectUri = parseUrlOption(options.redirectUri, 'redirectUri', insecure).href
+  const resourceOrigins = new Set(
+    (options.resourceOrigins ?? []).map(
+      (origin) => parseUrlOption(origin, 'resourceOrigins', insecure).origin,
+    ),
+  )
+  const postLogoutRedirectUri =
+    options.postLogoutRedirectUri === undefined
+      ? undefined
+      : parseUrlOption(options.postLogoutRedirectUri, 'postLogoutRedirectUri', insecure).href
+  const persist = options.storage === 'session'
+  if (!persist && options.storage !== undefined && options.storage !== 'memory') {
+    throw new InvalidArgumentError('"storage" must be "memory" or "session"')
+  }
+  const openid = options.scope.split(' ').includes('openid')
+  const requestOptions: RequestOptions = insecure ? { [allowInsecureRequests]: true } : {}
+  const metadata = serverMetadata(server, insecure, requestOptions)
+  const client: Client = { client_id: options.clientId }
+  const auth = None()
+  const navigate = options.navigate ?? ((url: URL) => location.assign(url))
+  const prefix = `oauth-connect:login:${options.clientId}`
+  const transactionKey = `${prefix}:transaction`
+  const sessionKey = `${prefix}:session`
+
+  let session = persist ? readSession(sessionKey) : undefined
+  let snapshot: AuthSnapshot = {
+    status: session ? 'signed-in' : 'signed-out',
+    claims: session?.claims,
+    error: undefined,
+  }
+  const listeners = new Set<() => void>()
+  const inFlight = new Map<string, Promise<CallbackResult>>()
+  let refreshing: Promise<Session> | undefined
+
+  const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(prefix)
+  const post = (message: ChannelMessage) => channel?.postMessage(message)
+  /** Settles when another tab's announced refresh has ended (session opt-in only). */
+  let remoteRefresh: { promise: Promise<void>; end: () => void } | undefined
+
+  function publish(next: AuthSnapshot) {
+    snapshot = next
+    for (const listener of [...listeners]) listener()
+  }
+
+  function setSession(next: Session | undefined, error?: LoginError) {
+    session = next
+    if (persist) {
+      if (next) sessionStorage.setItem(sessionKey, JSON.stringify(next))
+      else sessionStorage.removeItem(sessionKey)
+    }
+    publish({ status: next ? 'signed-in' : 'signed-out', claims: next?.claims, error })
+  }
+
+  function signOutLocally(error?: LoginError) {
+    setSession(undefined, error)
+    post({ type: 'signed-out' })
+  }
+
+  if (channel) {
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      if (typeof data !== 'object' || data === null) return
+      const message = data as Record<string, unknown>
+      if (message.type === 'refreshing') {
+        if (!remoteRefresh) {
+          let end = () => {}
+          const promise = new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, REMOTE_REFRESH_WAIT_MS)
+            end = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+          remoteRefresh = { promise, end }
+        }
+        return
+      }
+      remoteRefresh?.end()
+      remoteRefresh = undefined
+      if (message.type === 'signed-out') {
+        if (session || snapshot.status === 'error') setSession(undefined)
+      } else if (message.type === 'session' && persist && isSession(message.session)) {
+        // Another tab signed in or rotated the refresh token: adopt it, so this tab never
+        // replays the rotated one.
+        setSession(message.session)
+      }
+    }
+  }
+
+  /** Turns a token endpoint response into a session; nothing is stored if it is unusable. */
+  function toSession(
+    result: TokenEndpointResponse,
+    previous: Session | undefined,
+  ): Session | LoginError {
+    if (result.token_type !== 'bearer') {
+      return new LoginError('token_response_invalid', 'unsupported "token_type" value')
+    }
+    const claims = getValidatedIdTokenClaims(result)
+    return {
+      accessToken: result.access_token,
+      expiresAt:
+        result.expires_in === undefined ? undefined : Date.now() + result.expires_in * 1000,
+      // A rotated refresh token replaces the old one; without one, the old stays valid.
+      refreshToken: result.refresh_token ?? previous?.refreshToken,
+      idToken: result.id_token ?? previous?.idToken,
+      claims: claims ? { ...claims } : previous?.claims,
+    }
+  }
+
+  /** Calls the token endpoint and maps every failure to a typed error. */
+  async function tokenCall(
+    request: () => Promise<Response>,
+    process: (response: Response) => Promise<TokenEndpointResponse>,
+  ): Promise<TokenEndpointResponse> {
+    let response: Response
+    try {
+      const raw = await request()
+      // Buffered: error processing reads a clone, and some fetch implementations (happy-dom)
+      // hand out clones without a body.
+      response = new Response(await raw.arrayBuffer(), raw)
+    } catch (cause) {
+      throw new LoginError('network_error', 'request to "token_endpoint" failed', { cause })
+    }
+    try {
+      return await process(response)
+    } catch (cause) {
+      throw oauthError(cause, 'token_response_invalid', 'unusable "token_endpoint" response')
+    }
+  }
+
+  async function login(loginOptions: LoginOptions = {}): Promise<void> {
+    const returnTo = toSameOriginPath(
+      loginOptions.returnTo ?? location.pathname + location.search + location.hash,
+      location.origin,
+    )
+    if (returnTo === undefined) {
+      throw new InvalidArgumentError('"returnTo" must be a path on the app\'s origin')
+    }
+    const as = await metadata()
+    const transaction: Transaction = {
+      state: generateRandomState(),
+      verifier: generateRandomCodeVerifier(),
+      nonce: openid ? generateRandomNonce() : undefined,
+      returnTo,
+      createdAt: Date.now(),
+    }
+    const url = new URL(as.authorization_endpoint ?? '')
+    const params = url.searchParams
+    params.set('response_type', 'code')
+    params.set('client_id', options.clientId)
+    params.set('redirect_uri', redirectUri)
+    params.set('scope', options.scope)
+    params.set('state', transaction.state)
+    params.set('code_challenge', await calculatePKCECodeChallenge(transaction.verifier))
+    params.set('code_challenge_method', 'S256')
+    if (transaction.nonce) params.set('nonce', transaction.nonce)
+    saveTransaction(transactionKey, transaction)
+    navigate(url)
+  }
+
+  function handleCallback(input: string | URL = location.href): Promise<CallbackResult> {
+    const url = new URL(input)
+    stripCallbackParams(url)
+    const states = url.searchParams.getAll('state')
+    const state = states.length === 1 ? states[0] : undefined
+    const existing = state === undefined ? undefined : inFlight.get(state)
+    if (existing) return existing
+    // Taken (and so deleted) before any await: every later callback finds nothing.
+    const transaction = takeTransaction(transactionKey, Date.now())
+    const result = finishCallback(url, state, transaction)
+    if (state !== undefined) inFlight.set(state, result)
+    return result
+  }
+
+  async function finishCallback(
+    url: URL,
+    state: string | undefined,
+    transaction: Transaction | undefined,
+  ): Promise<CallbackResult> {
+    publish({ status: 'loading', claims: session?.claims, error: undefined })
+    try {
+      const fragment = new URLSearchParams(url.hash.slice(1))
+      if (
+        ['id_token', 'token', 'access_token'].some(
+          (name) => url.searchParams.has(name) || fragment.has(name),
+        )
+      ) {
+        throw new LoginError(
+          'implicit_response_refused',
+          'callback carries implicit or hybrid parameters ("id_token", "token" or "access_token")',
+        )
+      }
+      if (!transaction) {
+        throw new LoginError(
+          'missing_transaction',
+          'no sign-in attempt is stored for this callback',
+        )
+      }
+      if (state !== transaction.state) {
+        throw new LoginError('state_mismatch', 'unexpected "state" response parameter value')
+      }
+      const as = await metadata()
+      let params: URLSearchParams
+      try {
+        params = validateAuthResponse(as, client, url.searchParams, transaction.state)
+      } catch (cause) {
+        throw authorizationError(cause)
+      }
+      const result = await tokenCall(
+        () =>
+          authorizationCodeGrantRequest(
+            as,
+            client,
+            auth,
+            params,
+            redirectUri,
+            transaction.verifier,
+            requestOptions,
+          ),
+        (response) =>
+          processAuthorizationCodeResponse(as, client, response, {
+            requireIdToken: openid,
+            ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
+          }),
+      )
+      const next = toSession(result, undefined)
+      if (next instanceof LoginError) throw next
+      setSession(next)
+      if (persist) post({ type: 'session', session: next })
+      return { returnTo: toSameOriginPath(transaction.returnTo, location.origin) ?? '/' }
+    } catch (cause) {
+      const error =
+        cause instanceof LoginError
+          ? cause
+          : new LoginError('token_response_invalid', 'sign-in failed', { cause })
+      // A stray or forged callback must not sign out a user who is signed in.
+      publish({ status: session ? 'signed-in' : 'error', claims: session?.claims, error })
+      throw error
+    }
+  }
+
+  function isFresh(current: Session): boolean {
+    return current.expiresAt === undefined || Date.now() < current.expiresAt - REFRESH_LEEWAY_MS
+  }
+
+  /**
+   * Refreshes unless the token `staleAccessToken` was already replaced by a fresher session (by this tab or, through
+   * the channel, by another one while this tab waited for the lock).
+   */
+  function refresh(staleAccessToken: string): Promise<Session> {
+    refreshing ??= withLock(`${prefix}:refresh`, async () => {
+      // Another tab that shares this session may be rotating the refresh token right now; its
+      // result arrives over the channel, and replaying the old token would revoke the grant.
+      await remoteRefresh?.promise
+      const current = session
+      if (!current) throw new LoginError('not_signed_in', 'nobody is signed in')
+      if (current.accessToken !== staleAccessToken && isFresh(current)) return current
+      const refreshToken = current.refreshToken
+      if (!refreshToken) {
+        const error = new LoginError(
+          'not_signed_in',
+          'the access token expired and no "refresh_token" is held',
+        )
+        signOutLocally(error)
+        throw error
+      }
+      if (persist) post({ type: 'refreshing' })
+      try {
+        const as = await metadata()
+        const next = toSession(
+          await tokenCall(
+            () => refreshTokenGrantRequest(as, client, auth, refreshToken, requestOptions),
+            (response) => processRefreshTokenResponse(as, client, response),
+          ),
+          current,
+        )
+        if (next instanceof LoginError) throw next
+        // A sign-out while the request was out wins over its result.
+        if (!session) throw new LoginError('not_signed_in', 'signed out during the refresh')
+        setSession(next)
+        if (persist) post({ type: 'session', session: next })
+        return next
+      } catch (error) {
+        if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
+        throw error
+      } finally {
+        if (persist) post({ type: 'idle' })
+      }
+    }).finally(() => {
+      refreshing = undefined
+    })
+    return refreshing
+  }
+
+  async function getAccessToken(): Promise<string> {
+    const current = session
+    if (!current) throw new LoginError('not_signed_in', 'nobody is signed in')
+    return isFresh(current) ? current.accessToken : (await refresh(current.accessToken)).accessToken
+  }
+
+  async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init)
+    if (!resourceOrigins.has(new URL(request.url).origin)) return fetch(request)
+    const send = (token: string) => {
+      const headers = new Headers(request.headers)
+      headers.set('authorization', `Bearer ${token}`)
+      // Following a redirect would carry the bearer to wherever the Location points.
+      return fetch(new Request(request.clone(), { headers, redirect: 'manual' }))
+    }
+    const token = await getAccessToken()
+    const response = await send(token)
+    const challenge = response.headers.get('www-authenticate')
+    // A challenge the browser hides from us (CORS) counts as invalid_token.
+    if (response.status !== 401 || (challenge && !/invalid_token/.test(challenge))) {
+      return response
+    }
+    return send((await refresh(token)).accessToken)
+  }
+
+  async function logout(logoutOptions: LogoutOptions = {}): Promise<void> {
+    const previous = session
+    signOutLocally()
+    let as: AuthorizationServer
+    try {
+      as = await metadata()
+    } catch {
+      return
+    }
+    if (previous?.refreshToken && as.revocation_endpoint) {
+      try {
+        await processRevocationResponse(
+          await revocationRequest(as, client, auth, previous.refreshToken, requestOptions),
+        )
+      } catch {
+        // The local session is already gone; the server's refresh token expires on its own.
+      }
+    }
+    if (logoutOptions.redirect && as.end_session_endpoint) {
+      const url = new URL(as.end_session_endpoint)
+      url.searchParams.set('client_id', options.clientId)
+      if (previous?.idToken) url.searchParams.set('id_token_hint', previous.idToken)
+      if (postLogoutRedirectUri) {
+        url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri)
+      }
+      navigate(url)
+    }
+  }
+
+  return {
+    login,
+    handleCallback,
+    getAccessToken,
+    fetch: authorizedFetch,
+    logout,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    getSnapshot: () => snapshot,
+    close() {
+      remoteRefresh?.end()
+      channel?.close()
+    },
+  }
+}
+
+/** Removes the authorization response from the address bar before anything else can leak it. */
+function stripCallbackParams(url: URL): void {
+  if (typeof location === 'undefined' || url.href !== location.href) return
+  const clean = new URL(url)
+  for (const name of CALLBACK_PARAMS) clean.searchParams.delete(name)
+  history.replaceState(history.state, '', clean)
+}
+
+/** Runs `task` under a Web Lock shared by the app's tabs, or directly where there are none. */
+async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  return locks ? await locks.request(name, task) : task()
+}
+
+function oauthError(cause: unknown, code: LoginErrorCode, message: string): LoginError {
+  const fields =
+    typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>) : {}
+  const error = typeof fields.error === 'string' ? fields.error : undefined
+  const description =
+    typeof fields.error_description === 'string' ? fields.error_description : undefined
+  return new LoginError(
+    error === 'invalid_grant' ? 'invalid_grant' : code,
+    error ? `${message}: "error" ${error}` : message,
+    {
+      cause,
+      error,
+      description,
+    },
+  )
+}
+
+function authorizationError(cause: unknown): LoginError {
+  const error = oauthError(
+    cause,
+    'issuer_mismatch',
+    cause instanceof Error ? cause.message : 'invalid authorization response',
+  )
+  if (error.error === 'access_denied') {
+    return new LoginError('denied', 'authorization denied ("error" access_denied)', {
+      cause,
+      error: error.error,
+      description: error.description,
+    })
+  }
+  if (error.error) {
+    return new LoginError('authorization_failed', error.message, {
+      cause,
+      error: error.error,
+      description: error.description,
+    })
+  }
+  return error
+}

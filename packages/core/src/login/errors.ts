@@ -1,0 +1,57 @@
+import { OAuthConnectError } from '../errors.ts'
+
+/** Every code a {@link LoginError} can carry. */
+export type LoginErrorCode =
+  /** The callback's `state` is missing, repeated or not the one this tab sent. */
+  | 'state_mismatch'
+  /** No sign-in attempt is stored for this callback (never started, already used, or expired). */
+  | 'missing_transaction'
+  /** The callback's `iss` is missing or names another server (RFC 9207). */
+  | 'issuer_mismatch'
+  /** The user or the server refused the request (`error=access_denied`). */
+  | 'denied'
+  /** The server answered the authorization request with another error. */
+  | 'authorization_failed'
+  /** The callback carries implicit or hybrid parameters (`id_token`, `token`, `access_token`). */
+  | 'implicit_response_refused'
+  /** The code or refresh token was refused (`invalid_grant`); a code is never retried. */
+  | 'invalid_grant'
+  /** The token endpoint answered with an error, a bad body or an invalid ID token. */
+  | 'token_response_invalid'
+  /** Server metadata could not be fetched or is unusable. */
+  | 'discovery_failed'
+  /** A token is needed but nobody is signed in. */
+  | 'not_signed_in'
+  /** A network failure reaching the authorization server. */
+  | 'network_error'
+  /** The browser refused to open the sign-in popup. */
+  | 'popup_blocked'
+  /** The user closed the sign-in popup before it finished. */
+  | 'popup_closed'
+  /** The popup sign-in did not finish in time. */
+  | 'timeout'
+  /** The popup sign-in was cancelled through its `AbortSignal`. */
+  | 'aborted'
+
+/**
+ * A sign-in, token or sign-out failure. Branch on `code`; the underlying error stays on `cause`.
+ * `error` and `description` carry the server's `error` and `error_description` as plain text,
+ * to be shown with `textContent`, never as HTML.
+ */
+export class LoginError extends OAuthConnectError<LoginErrorCode> {
+  override name = 'LoginError'
+  /** The server's `error` value, when the server sent one. */
+  readonly error: string | undefined
+  /** The server's `error_description`, as untrusted plain text. */
+  readonly description: string | undefined
+
+  constructor(
+    code: LoginErrorCode,
+    message: string,
+    options?: { cause?: unknown; error?: string | undefined; description?: string | undefined },
+  ) {
+    super(code, message, options)
+    this.error = options?.error
+    this.description = options?.description
+  }
+}

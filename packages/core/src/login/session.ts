@@ -1,0 +1,48 @@
+/** Claims of the signed-in user, read from the ID token validated at the token endpoint. */
+export interface IdTokenClaims {
+  readonly iss: string
+  readonly sub: string
+  readonly [claim: string]: unknown
+}
+
+/** What a signed-in tab holds. Kept in memory; in sessionStorage only when opted in. */
+export interface Session {
+  readonly accessToken: string
+  /** Epoch milliseconds; `undefined` when the server sent no `expires_in`. */
+  readonly expiresAt: number | undefined
+  readonly refreshToken: string | undefined
+  /** Kept only as `id_token_hint` for end-session. */
+  readonly idToken: string | undefined
+  readonly claims: IdTokenClaims | undefined
+}
+
+const isOptionalString = (value: unknown): boolean =>
+  value === undefined || typeof value === 'string'
+
+/** Narrows a value read from storage or a BroadcastChannel to a {@link Session}. */
+export function isSession(value: unknown): value is Session {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  const claims = v.claims as Record<string, unknown> | null | undefined
+  return (
+    typeof v.accessToken === 'string' &&
+    (v.expiresAt === undefined || typeof v.expiresAt === 'number') &&
+    isOptionalString(v.refreshToken) &&
+    isOptionalString(v.idToken) &&
+    (claims === undefined ||
+      (typeof claims === 'object' &&
+        claims !== null &&
+        typeof claims.iss === 'string' &&
+        typeof claims.sub === 'string'))
+  )
+}
+
+/** Reads an opted-in stored session, dropping anything malformed. */
+export function readSession(key: string): Session | undefined {
+  try {
+    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
+    return isSession(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}

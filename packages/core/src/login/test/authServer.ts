@@ -1,0 +1,320 @@
+/// <reference types="node" />
+// A small authorization server and FHIR resource for the login client's tests. It records every
+// request (preflights apart) so a test can assert exactly what was sent, and it takes per-request
+// faults. ID tokens are RS256, signed with WebCrypto.
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+
+/** One request the server received. */
+export interface RecordedRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: IncomingMessage['headers']
+  readonly body: URLSearchParams
+  /** The test page's address when the request arrived (server and page share the process). */
+  readonly pageUrl: string | undefined
+}
+
+/** A canned answer that replaces the next matching request's normal handling. */
+export interface Fault {
+  readonly status?: number
+  readonly body?: string
+  readonly headers?: Record<string, string>
+}
+
+/** Options of {@link startAuthServer}. */
+export interface AuthServerOptions {
+  readonly clientId?: string
+  /** Advertise `authorization_response_iss_parameter_supported`. Default true. */
+  readonly issParameter?: boolean
+  /** Serve `/.well-known/openid-configuration`. Default true; false serves only RFC 8414. */
+  readonly openidConfiguration?: boolean
+  /** Advertise and serve revocation. Default true. */
+  readonly revocation?: boolean
+  /** Medblocks' token shape: lowercase `bearer`, `expires_in` 3599, empty `scope`. Default true. */
+  readonly medblocksShape?: boolean
+}
+
+interface Grant {
+  readonly sub: string
+  readonly scope: string
+  readonly nonce: string | undefined
+  readonly challenge: string
+  readonly redirectUri: string
+}
+
+const base64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url')
+
+/** Starts the server on 127.0.0.1 with a free port. Close it in `afterEach`. */
+export async function startAuthServer(options: AuthServerOptions = {}) {
+  const clientId = options.clientId ?? 'test-client'
+  const keys = await crypto.subtle.generateKey(
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    true,
+    ['sign', 'verify'],
+  )
+  const requests: RecordedRequest[] = []
+  const faults = new Map<string, Fault[]>()
+  const codes = new Map<string, Grant & { used: boolean }>()
+  /** Refresh tokens by value; `rotated` ones are spent, and replaying one revokes the family. */
+  const refreshTokens = new Map<string, { grant: Grant; family: string; rotated: boolean }>()
+  const revokedFamilies = new Set<string>()
+  const accessTokens = new Map<string, { family: string; expired: boolean }>()
+  let counter = 0
+  const next = (prefix: string) => `${prefix}-${++counter}`
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      res.writeHead(500)
+      res.end(String(error))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  const issuer = `http://127.0.0.1:${address.port}`
+  const fhirBase = `${issuer}/fhir`
+
+  async function signIdToken(grant: Grant): Promise<string> {
+    const now = Math.floor(Date.now() / 1000)
+    const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'k1' }))
+    const payload = base64url(
+      JSON.stringify({
+        iss: issuer,
+        sub: grant.sub,
+        aud: clientId,
+        iat: now,
+        exp: now + 300,
+        ...(grant.nonce ? { nonce: grant.nonce } : {}),
+        name: grant.sub === 'amy.shaw' ? 'Amy V. Shaw' : grant.sub,
+      }),
+    )
+    const signature = await crypto.subtle.sign(
+      'RSASSA-PKCS1-v1_5',
+      keys.privateKey,
+      new TextEncoder().encode(`${header}.${payload}`),
+    )
+    return `${header}.${payload}.${base64url(new Uint8Array(signature))}`
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers = {}) {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      ...headers,
+    })
+    res.end(typeof body === 'string' ? body : JSON.stringify(body))
+  }
+
+  async function issueTokens(
+    res: ServerResponse,
+    grant: Grant,
+    family: string,
+    withIdToken: boolean,
+  ) {
+    const accessToken = next('at')
+    const refreshToken = next('rt')
+    accessTokens.set(accessToken, { family, expired: false })
+    refreshTokens.set(refreshToken, { grant, family, rotated: false })
+    const medblocks = options.medblocksShape ?? true
+    send(res, 200, {
+      access_token: accessToken,
+      token_type: medblocks ? 'bearer' : 'Bearer',
+      expires_in: medblocks ? 3599 : 3600,
+      scope: medblocks ? '' : grant.scope,
+      refresh_token: refreshToken,
+      ...(withIdToken && grant.scope.split(' ').includes('openid')
+        ? { id_token: await signIdToken(grant) }
+        : {}),
+    })
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    res.setHeader('access-control-allow-origin', '*')
+    res.setHeader('access-control-expose-headers', 'www-authenticate')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-headers': 'authorization, content-type, accept, dpop',
+        'access-control-allow-methods': 'GET, POST',
+      })
+      res.end()
+      return
+    }
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const url = new URL(req.url ?? '/', issuer)
+    const body = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      headers: req.headers,
+      body,
+      pageUrl: typeof location === 'undefined' ? undefined : location.href,
+    })
+    const fault = faults.get(url.pathname)?.shift()
+    if (fault) {
+      send(res, fault.status ?? 200, fault.body ?? '', fault.headers)
+      return
+    }
+    const path = url.pathname
+    if (path === '/.well-known/openid-configuration' && options.openidConfiguration !== false) {
+      send(res, 200, metadata())
+    } else if (path === '/.well-known/oauth-authorization-server') {
+      send(res, 200, metadata())
+    } else if (path === '/oauth2/token' && req.method === 'POST') {
+      await token(res, body)
+    } else if (path === '/oauth2/revoke' && req.method === 'POST' && options.revocation !== false) {
+      const family = refreshTokens.get(body.get('token') ?? '')?.family
+      if (family) revokedFamilies.add(family)
+      res.writeHead(200)
+      res.end()
+    } else if (path.startsWith('/fhir/')) {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+      const record = token === undefined ? undefined : accessTokens.get(token)
+      if (!record || record.expired || revokedFamilies.has(record.family)) {
+        send(
+          res,
+          401,
+          { resourceType: 'OperationOutcome' },
+          {
+            'www-authenticate': 'Bearer error="invalid_token"',
+          },
+        )
+      } else if (path === '/fhir/redirect') {
+        res.writeHead(302, { location: url.searchParams.get('to') ?? '/' })
+        res.end()
+      } else {
+        send(
+          res,
+          200,
+          { resourceType: 'Bundle', type: 'searchset', entry: [] },
+          {
+            'content-type': 'application/fhir+json',
+          },
+        )
+      }
+    } else {
+      send(res, 404, { error: 'not_found' })
+    }
+  }
+
+  async function token(res: ServerResponse, body: URLSearchParams) {
+    if (body.get('client_id') !== clientId) {
+      send(res, 401, { error: 'invalid_client' })
+      return
+    }
+    if (body.get('grant_type') === 'authorization_code') {
+      const code = codes.get(body.get('code') ?? '')
+      const verifier = body.get('code_verifier') ?? ''
+      const challenge = createHash('sha256').update(verifier).digest('base64url')
+      if (
+        !code ||
+        code.used ||
+        code.redirectUri !== body.get('redirect_uri') ||
+        code.challenge !== challenge
+      ) {
+        if (code) code.used = true
+        send(res, 400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+        return
+      }
+      code.used = true
+      await issueTokens(res, code, next('family'), true)
+      return
+    }
+    if (body.get('grant_type') === 'refresh_token') {
+      const record = refreshTokens.get(body.get('refresh_token') ?? '')
+      if (!record || record.rotated || revokedFamilies.has(record.family)) {
+        // Like oidc-provider: replaying a rotated refresh token revokes the whole grant.
+        if (record) revokedFamilies.add(record.family)
+        send(res, 400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+        return
+      }
+      record.rotated = true
+      await issueTokens(res, record.grant, record.family, true)
+      return
+    }
+    send(res, 400, { error: 'unsupported_grant_type' })
+  }
+
+  function metadata() {
+    return {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth2/auth`,
+      token_endpoint: `${issuer}/oauth2/token`,
+      ...(options.revocation === false ? {} : { revocation_endpoint: `${issuer}/oauth2/revoke` }),
+      end_session_endpoint: `${issuer}/oauth2/session/end`,
+      jwks_uri: `${issuer}/jwks`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      authorization_response_iss_parameter_supported: options.issParameter ?? true,
+    }
+  }
+
+  return {
+    issuer,
+    fhirBase,
+    clientId,
+    /** Every non-preflight request so far, oldest first. */
+    requests,
+    /** `METHOD /path` of every request so far, for exact assertions. */
+    log: () => requests.map((r) => `${r.method} ${r.path}`),
+    /** Answers the next request to `path` with `fault` instead of the normal response. */
+    fault(path: string, fault: Fault) {
+      const queue = faults.get(path) ?? []
+      queue.push(fault)
+      faults.set(path, queue)
+    },
+    /** Makes every access token issued so far fail at the resource server. */
+    expireAccessTokens() {
+      for (const record of accessTokens.values()) record.expired = true
+    },
+    /**
+     * Plays the user approving the authorization request: checks it like the real server does
+     * and returns the callback URL with a fresh code.
+     */
+    approve(authorizationUrl: URL, sub = 'amy.shaw'): URL {
+      const p = authorizationUrl.searchParams
+      if (authorizationUrl.href.split('?')[0] !== `${issuer}/oauth2/auth`) {
+        throw new Error(`unexpected authorization endpoint ${authorizationUrl.href}`)
+      }
+      if (
+        p.get('response_type') !== 'code' ||
+        p.get('client_id') !== clientId ||
+        p.get('code_challenge_method') !== 'S256' ||
+        !p.get('code_challenge') ||
+        !p.get('state') ||
+        !p.get('redirect_uri')
+      ) {
+        throw new Error(`authorization request refused: ${authorizationUrl.search}`)
+      }
+      const code = base64url(randomBytes(16))
+      codes.set(code, {
+        sub,
+        scope: p.get('scope') ?? '',
+        nonce: p.get('nonce') ?? undefined,
+        challenge: p.get('code_challenge') ?? '',
+        redirectUri: p.get('redirect_uri') ?? '',
+        used: false,
+      })
+      const callback = new URL(p.get('redirect_uri') ?? '')
+      callback.searchParams.set('code', code)
+      callback.searchParams.set('state', p.get('state') ?? '')
+      if (options.issParameter ?? true) callback.searchParams.set('iss', issuer)
+      return callback
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** The running test server. */
+export type AuthServer = Awaited<ReturnType<typeof startAuthServer>>

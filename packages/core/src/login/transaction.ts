@@ -1,0 +1,48 @@
+/**
+ * One sign-in attempt: what the callback needs to finish it. It never holds a token. Redirect
+ * mode keeps it in sessionStorage so it survives the navigation; it is removed on first read.
+ */
+export interface Transaction {
+  readonly state: string
+  readonly verifier: string
+  readonly nonce: string | undefined
+  readonly returnTo: string
+  readonly createdAt: number
+}
+
+/** Attempts older than this are treated as missing: nobody takes ten minutes to sign in and come back. */
+export const TRANSACTION_TTL_MS = 600_000
+
+function isTransaction(value: unknown): value is Transaction {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    typeof v.state === 'string' &&
+    typeof v.verifier === 'string' &&
+    (v.nonce === undefined || typeof v.nonce === 'string') &&
+    typeof v.returnTo === 'string' &&
+    typeof v.createdAt === 'number'
+  )
+}
+
+/** Stores the attempt, replacing any earlier attempt of this client in this tab. */
+export function saveTransaction(key: string, transaction: Transaction): void {
+  sessionStorage.setItem(key, JSON.stringify(transaction))
+}
+
+/**
+ * Reads and deletes the stored attempt in one step, so a second callback finds nothing.
+ * Returns `undefined` when there is none, it is malformed, or it has expired.
+ */
+export function takeTransaction(key: string, now: number): Transaction | undefined {
+  const raw = sessionStorage.getItem(key)
+  sessionStorage.removeItem(key)
+  if (raw === null) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return undefined
+  }
+  return isTransaction(value) && now - value.createdAt < TRANSACTION_TTL_MS ? value : undefined
+}
