@@ -1,0 +1,153 @@
+import { type ConnectEnv, setConnectEnv } from './env.ts'
+
+/** What a {@link trackConnectEnv} environment has alive right now. */
+export interface LiveCounts {
+  listeners: number
+  intervals: number
+  timeouts: number
+  channels: number
+}
+
+/**
+ * Test and benchmark helper, not part of the entry point: installs a {@link ConnectEnv} that
+ * counts live listeners, intervals, timeouts and channels, so leaks over many attempts show up.
+ * `open`, `assign` and `close` are replaced by the given functions (default: no popup, no-ops),
+ * so nothing navigates the test window.
+ *
+ * @returns the live counts, the URLs passed to `assign`, the number of `close` calls, and `restore`
+ */
+export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
+  readonly live: LiveCounts
+  readonly assigned: string[]
+  readonly closes: { count: number }
+  restore(): void
+} {
+  const live: LiveCounts = { listeners: 0, intervals: 0, timeouts: 0, channels: 0 }
+  const assigned: string[] = []
+  const closes = { count: 0 }
+  const timeouts = new Set<unknown>()
+  const intervals = new Set<unknown>()
+  const restore = setConnectEnv({
+    setTimeout(callback, ms) {
+      const id: unknown = setTimeout(() => {
+        if (timeouts.delete(id)) live.timeouts--
+        callback()
+      }, ms)
+      timeouts.add(id)
+      live.timeouts++
+      return id
+    },
+    clearTimeout(id) {
+      if (timeouts.delete(id)) live.timeouts--
+      clearTimeout(id as ReturnType<typeof setTimeout>)
+    },
+    setInterval(callback, ms) {
+      const id: unknown = setInterval(callback, ms)
+      intervals.add(id)
+      live.intervals++
+      return id
+    },
+    clearInterval(id) {
+      if (intervals.delete(id)) live.intervals--
+      clearInterval(id as ReturnType<typeof setInterval>)
+    },
+    listen(target, type, listener) {
+      target.addEventListener(type, listener)
+      live.listeners++
+      let removed = false
+      return () => {
+        if (removed) return
+        removed = true
+        live.listeners--
+        target.removeEventListener(type, listener)
+      }
+    },
+    channel(name) {
+      const channel = new BroadcastChannel(name)
+      live.channels++
+      const close = channel.close.bind(channel)
+      let closed = false
+      channel.close = () => {
+        if (!closed) live.channels--
+        closed = true
+        close()
+      }
+      return channel
+    },
+    open: () => null,
+    assign: (url) => {
+      assigned.push(url)
+    },
+    close: () => {
+      closes.count++
+    },
+    ...overrides,
+  })
+  return { live, assigned, closes, restore }
+}
+
+/** A stand-in for a popup window: records navigations and can turn cross-origin. */
+export interface FakePopup {
+  /** Pass it where a `Window` is expected (e.g. `MessageEvent` `source`). */
+  readonly window: Window
+  /** Every URL assigned to `location.href`. */
+  readonly navigations: string[]
+  /** `document.body.textContent` of the blank page. */
+  readonly text: () => string
+  /** Makes `location.href` readable at this URL (same origin), or throw `SecurityError` (`undefined`). */
+  land(url: string | undefined): void
+  /** Makes `closed` read `true` without a `close()` call (a user close, or COOP). */
+  markClosed(): void
+  closeCalls: number
+  focusCalls: number
+}
+
+/**
+ * Test helper: a fake popup window. Reading `location.href` throws `SecurityError` after a
+ * navigation, as a cross-origin window does, until {@link FakePopup.land} is called.
+ */
+export function fakePopup(): FakePopup {
+  let href: string | undefined = 'about:blank'
+  let closed = false
+  const body = { textContent: '' }
+  const fake: FakePopup = {
+    navigations: [],
+    closeCalls: 0,
+    focusCalls: 0,
+    text: () => body.textContent,
+    land(url) {
+      href = url
+    },
+    markClosed() {
+      closed = true
+    },
+    window: undefined as unknown as Window,
+  }
+  const location = {
+    get href(): string {
+      if (href === undefined)
+        throw new DOMException('Blocked a cross-origin frame', 'SecurityError')
+      return href
+    },
+    set href(value: string) {
+      fake.navigations.push(value)
+      href = undefined
+    },
+  }
+  const popupWindow = {
+    location,
+    document: { title: '', body },
+    get closed() {
+      return closed
+    },
+    close() {
+      fake.closeCalls++
+      closed = true
+    },
+    focus() {
+      fake.focusCalls++
+    },
+  }
+  Object.defineProperty(fake, 'window', { value: popupWindow as unknown as Window })
+  return fake
+}
