@@ -3,6 +3,7 @@ import { connectEnv } from './env.ts'
 import type { ConnectionOutcome } from './outcome.ts'
 import { settlementFor } from './settlement.ts'
 import { type ConnectEnvelope, channelName, parseStatusCode, type StatusCode } from './status.ts'
+import { sameOriginUrl } from './urls.ts'
 
 /** What {@link completeConnection} did. */
 export type CompletionResult =
@@ -50,7 +51,13 @@ export function completeConnection(): CompletionResult {
         ? settlementFor(statusCode, 'redirect')
         : { status: 'timeout', channel: 'redirect' }),
     } as ConnectionOutcome
-    return { kind: 'redirect', outcome, returnPath: record.returnPath }
+    // Re-checked on the way out: only a path on this origin is ever returned.
+    const back = sameOriginUrl(record.returnPath, location.origin)
+    return {
+      kind: 'redirect',
+      outcome,
+      returnPath: back ? back.pathname + back.search + back.hash : '/',
+    }
   }
 
   // The envelope only carries valid codes; an invalid one fails closed.
