@@ -527,6 +527,15 @@ describe('createTokenSource', () => {
       expect(api.requests[0]?.headers.accept).toBe('application/fhir+json')
     })
 
+    it('[SEC-23] should not send the bearer over http: outside loopback', async () => {
+      const fetchSpy = vi.fn(fetch)
+
+      await expect(
+        source({ fetch: fetchSpy }).fetch('http://api.example.com/fhir/metadata'),
+      ).rejects.toThrow(InsecureEndpointError)
+      expect(fetchSpy).not.toHaveBeenCalled()
+    })
+
     it('should refresh once and retry once on a 401', async () => {
       let issued = 0
       server.handle(() => tokenReply({ access_token: `at-${++issued}` }))

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import * as oauth from 'oauth4webapi'
 import { discover, type FetchLike, oauthFetch, REQUEST_TIMEOUT_MS } from './discovery.ts'
-import { isLoopback, parseEndpoint } from './endpoint.ts'
+import { assertSecureEndpoint, isLoopback, parseEndpoint } from './endpoint.ts'
 import { InvalidArgumentError, TokenRequestError } from './errors.ts'
 import { Secret } from './secret.ts'
 import { parseTokenResponse } from './tokenResponse.ts'
@@ -95,6 +95,8 @@ export interface TokenSource {
    * `fetch` with `Authorization: Bearer <token>` set. On a 401 the token is dropped (unless
    * another caller already replaced it), a fresh one is fetched, and the request is retried
    * once; the second response is returned whatever its status.
+   *
+   * @throws {InsecureEndpointError} when the URL is `http:` off loopback (no token is sent).
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
   /** Drops the cached token, so the next {@link TokenSource.getToken} requests a new one. */
@@ -186,8 +188,10 @@ class ClientCredentialsTokenSource implements TokenSource {
   }
 
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const first = await this.getToken()
     const request = new Request(input, init)
+    // The bearer is as good as the secret for its lifetime: same transport rule.
+    assertSecureEndpoint(new URL(request.url), 'url')
+    const first = await this.getToken()
     // A body can be read once; keep a copy for the retry before the first send consumes it.
     const spare = request.body === null ? request : request.clone()
     const response = await this.#fetch(withBearer(request, first))
