@@ -5,6 +5,7 @@ import { notFound, pathOf, sendJson } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 import type { AccessTokenVerifier } from '../medblocks/accessToken.ts'
 import type { PortalCodes } from '../portal.ts'
+import { createSystemAccessStatus } from '../systemAccess.ts'
 import { createCallback } from './callback.ts'
 import { createCompletionPage } from './completionPage.ts'
 import type { ConnectionStore } from './connections.ts'
@@ -32,6 +33,7 @@ export function createBwell(options: BwellOptions) {
   const callback = createCallback({ ...options, completeUrl: `${origins.bwell}/oauth/complete` })
   const complete = createCompletionPage(origins.app)
   const systemAuth = createSystemAuth({ origin: origins.bwell, key: options.key, faults })
+  const systemAccess = createSystemAccessStatus(origins)
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = pathOf(req)
@@ -43,6 +45,8 @@ export function createBwell(options: BwellOptions) {
       await callback(req, res)
     } else if (path === '/oauth/complete' && req.method === 'GET') {
       complete(req, res)
+    } else if (path === '/system-access/status') {
+      await systemAccess(req, res)
     } else if (path === '/__test__/faults' && options.testMode) {
       await handleFaultControl(req, res, faults)
     } else if (path.startsWith('/logos/') && path.endsWith('.svg') && req.method === 'GET') {
