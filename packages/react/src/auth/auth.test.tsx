@@ -68,6 +68,42 @@ function Callback() {
   return <p>finishing sign-in</p>
 }
 
+function LoginButton() {
+  const { login } = useAuth()
+  return (
+    <button type="button" onClick={() => void login({ returnTo: '/records' })}>
+      Sign in
+    </button>
+  )
+}
+
+function LogoutButton() {
+  const { logout } = useAuth()
+  return (
+    <button type="button" onClick={() => void logout()}>
+      Sign out
+    </button>
+  )
+}
+
+function Patients() {
+  const query = useFhirQuery('Patient', { name: 'amy', _count: 10 })
+  if (query.isError) return <p role="alert">{query.error.message}</p>
+  if (!query.data) return <p>no data</p>
+  return <p>bundle with {query.data.entry?.length ?? 0} entries</p>
+}
+
+function Raw({ url, onError }: { url: string; onError: (error: Error) => void }) {
+  const query = useAuthorizedQuery(['raw'], url)
+  if (query.error) onError(query.error)
+  return null
+}
+
+function Bad() {
+  useFhirQuery('../admin')
+  return null
+}
+
 /** Runs a login through the test server; the tab is left at the callback URL. */
 async function arriveAtCallback(): Promise<URL> {
   await client.login({ returnTo: '/records?tab=labs' })
@@ -87,14 +123,6 @@ describe('useAuth', () => {
   })
 
   it('should start signed out and sign in with login()', async () => {
-    function LoginButton() {
-      const { login } = useAuth()
-      return (
-        <button type="button" onClick={() => void login({ returnTo: '/records' })}>
-          Sign in
-        </button>
-      )
-    }
     render(
       <Providers>
         <Status />
@@ -177,13 +205,6 @@ describe('useAuthCallback', () => {
 })
 
 describe('query hooks', () => {
-  function Patients() {
-    const query = useFhirQuery('Patient', { name: 'amy', _count: 10 })
-    if (query.isError) return <p role="alert">{query.error.message}</p>
-    if (!query.data) return <p>no data</p>
-    return <p>bundle with {query.data.entry?.length ?? 0} entries</p>
-  }
-
   it('should not request anything while signed out', async () => {
     render(
       <Providers>
@@ -215,16 +236,11 @@ describe('query hooks', () => {
     await client.handleCallback()
     server.fault('/fhir/Patient', { status: 200, body: '{"resourceType":"Patient"}' })
     const errors: unknown[] = []
-    function Raw() {
-      const query = useAuthorizedQuery(['raw'], `${server.fhirBase}/Observation`)
-      if (query.error) errors.push(query.error)
-      return null
-    }
     server.fault('/fhir/Observation', { status: 500, body: 'oops' })
     render(
       <Providers>
         <Patients />
-        <Raw />
+        <Raw url={`${server.fhirBase}/Observation`} onError={(error) => errors.push(error)} />
       </Providers>,
     )
     expect((await screen.findByRole('alert')).textContent).toContain('did not answer a FHIR Bundle')
@@ -234,10 +250,6 @@ describe('query hooks', () => {
   })
 
   it('should refuse a resource type that could change the path', () => {
-    function Bad() {
-      useFhirQuery('../admin')
-      return null
-    }
     vi.spyOn(console, 'error').mockImplementation(() => {})
     expect(() =>
       render(
@@ -253,14 +265,6 @@ describe('logout', () => {
   it('[SEC-13] signs out through useAuth and revokes the refresh token', async () => {
     await arriveAtCallback()
     await client.handleCallback()
-    function LogoutButton() {
-      const { logout } = useAuth()
-      return (
-        <button type="button" onClick={() => void logout()}>
-          Sign out
-        </button>
-      )
-    }
     render(
       <Providers>
         <Status />
