@@ -4,7 +4,6 @@ export {
   bridgeAgentHeaders,
 } from './bridgeAgent.ts'
 export type { FetchLike } from './discovery.ts'
-export { isLoopback } from './endpoint.ts'
 export {
   ACCESS_TOKEN_EXPIRED,
   ACCESS_TOKEN_INVALID,
