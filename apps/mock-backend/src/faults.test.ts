@@ -93,6 +93,19 @@ describe('test-mode faults', () => {
     expect(again.status).toBe(200)
   })
 
+  it('should match getOauthUrl by the provider of the connection it names', async () => {
+    const greenleaf = await createConnection('greenleaf-rx')
+    const other = await createConnection('summit-diagnostics')
+    await arm({
+      kind: 'status',
+      target: 'graphql',
+      match: { operation: 'getOauthUrl', providerId: 'greenleaf-rx' },
+    })
+    const query = 'query($c: String!) { getOauthUrl(connectionId: $c) { redirectUrl } }'
+    expect((await gql(query, { c: other })).status).toBe(200)
+    expect((await gql(query, { c: greenleaf })).status).toBe(503)
+  })
+
   it('should send malformed JSON for the next matching request, `times` times', async () => {
     await arm({
       kind: 'malformedJson',

@@ -277,6 +277,10 @@ export function createGraphql(options: GraphqlOptions) {
       parsed = undefined
     }
     const context: FaultContext = { target: 'graphql', username, ...describeOperation(parsed) }
+    // getOauthUrl and connection(id) name only the connection; its provider is matchable too.
+    if (context.connectionId && !context.providerId) {
+      context.providerId = connections.get(context.connectionId)?.providerId
+    }
     if (await applyHttpFaults(options.faults, context, res)) return
     const headers = new Headers()
     for (const name of ['content-type', 'accept']) {
