@@ -15,7 +15,7 @@ import type {
 import { pollLocation } from './poll.ts'
 import { openPopup } from './popup.ts'
 import { failure, type Settlement, settlementFor } from './settlement.ts'
-import { channelName, parseEnvelope, parseStatusCode, type StatusCode } from './status.ts'
+import { channelName, parseCompletionMessage, parseStatusCode, type StatusCode } from './status.ts'
 import { startTimeout } from './timeout.ts'
 import { checkRedirectUrl, normalizeOrigins, sameOriginUrl } from './urls.ts'
 
@@ -224,10 +224,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
   }
   const report = (code: StatusCode | 'failure' | undefined, channel: OutcomeChannel) =>
     code === 'success' && confirm ? ask(channel) : settle(settlementFor(code, channel))
-  const ours = (data: unknown) => {
-    const envelope = parseEnvelope(data)
-    return envelope?.attemptId === attemptId ? envelope.statusCode : undefined
-  }
+  const ours = (data: unknown) => parseCompletionMessage(data, attemptId)
 
   on(startTimeout(timeoutMs, () => end('timeout')))
   if (signal) on(connectEnv.listen(signal, 'abort', () => end('aborted')))
@@ -240,12 +237,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         listenForMessage<StatusCode | 'failure'>({
           allowedOrigins: origins,
           source: popup.window,
-          parse: (data) =>
-            data === 'status-success'
-              ? 'success'
-              : data === 'status-failure'
-                ? 'failure'
-                : ours(data),
+          parse: ours,
           onMessage: (code) => report(code, 'message'),
         }),
       )

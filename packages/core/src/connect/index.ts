@@ -34,6 +34,12 @@ export { pollLocation } from './poll.ts'
 export type { OpenPopupOptions, PopupHandle } from './popup.ts'
 export { openPopup } from './popup.ts'
 export type { ConnectEnvelope, StatusCode } from './status.ts'
-export { channelName, isStatusCode, parseEnvelope, parseStatusCode } from './status.ts'
+export {
+  channelName,
+  isStatusCode,
+  parseCompletionMessage,
+  parseEnvelope,
+  parseStatusCode,
+} from './status.ts'
 export { startTimeout } from './timeout.ts'
 export { checkRedirectUrl, normalizeOrigins, sameOriginUrl } from './urls.ts'

@@ -53,3 +53,23 @@ export function parseEnvelope(data: unknown): ConnectEnvelope | undefined {
 export function channelName(attemptId: string): string {
   return `oauth-connect:${attemptId}`
 }
+
+/**
+ * Reads a completion message: the hosted page's `'status-success'` / `'status-failure'`, or the
+ * toolkit's envelope, for one attempt when `attemptId` is given.
+ *
+ * @param data untrusted message data
+ * @param attemptId when given, envelopes for other attempts are ignored
+ * @returns the status code, `'failure'` for `'status-failure'`, or `undefined` to ignore
+ */
+export function parseCompletionMessage(
+  data: unknown,
+  attemptId?: string,
+): StatusCode | 'failure' | undefined {
+  if (data === 'status-success') return 'success'
+  if (data === 'status-failure') return 'failure'
+  const envelope = parseEnvelope(data)
+  return envelope && (attemptId ?? envelope.attemptId) === envelope.attemptId
+    ? envelope.statusCode
+    : undefined
+}
