@@ -65,6 +65,57 @@ export function sendHtml(
   res.end(html)
 }
 
+/**
+ * Sends a FHIR `401` for a missing or bad bearer token.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+export function sendInvalidToken(res: ServerResponse, description?: string): void {
+  const detail = description ? `, error_description="${description}"` : ''
+  sendJson(
+    res,
+    401,
+    {
+      resourceType: 'OperationOutcome',
+      issue: [
+        { severity: 'error', code: 'login', ...(description ? { diagnostics: description } : {}) },
+      ],
+    },
+    { 'www-authenticate': `Bearer error="invalid_token"${detail}` },
+    'application/fhir+json',
+  )
+}
+
+/** A small, self-contained HTML document: no external resources, escaped title. */
+export function htmlPage(title: string, body: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style></head>
+<body><main>${body}</main></body></html>`
+}
+
+/**
+ * Finds the entry whose id and secret both match. Every entry is compared, in constant time,
+ * whatever the input, so the answer time says nothing about which part was wrong or which ids
+ * exist.
+ */
+export function findByCredentials<T>(
+  entries: readonly T[],
+  credentialsOf: (entry: T) => { id: string; secret: string },
+  id: string,
+  secret: string,
+): T | undefined {
+  let found: T | undefined
+  for (const entry of entries) {
+    const expected = credentialsOf(entry)
+    const idOk = safeEqual(id, expected.id)
+    const secretOk = safeEqual(secret, expected.secret)
+    if (idOk && secretOk) found = entry
+  }
+  return found
+}
+
 /** Sends a redirect (303 so a POSTed form lands as a GET). */
 export function redirect(res: ServerResponse, location: string, status = 303): void {
   res.writeHead(status, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })

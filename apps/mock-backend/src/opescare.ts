@@ -1,23 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { applyHttpFaults, type FaultStore } from './faults.ts'
-import {
-  BadRequestError,
-  bearerToken,
-  pathOf,
-  readJsonObject,
-  sendJson,
-  sendOAuthError,
-} from './http.ts'
+import { BadRequestError, pathOf, readJsonObject, sendJson, sendOAuthError } from './http.ts'
 import type { SigningKey } from './keys.ts'
 import {
-  authenticateClient,
-  capabilityStatement,
-  grantScopes,
-  invalidClient,
-  issueSystemToken,
+  answerClientCredentials,
+  createMetadataEndpoint,
+  type SystemAuthority,
   type SystemClient,
-  verifySystemToken,
 } from './systemTokens.ts'
 
 /** The OpesCare Connect client (JSON body). */
@@ -77,7 +67,19 @@ interface OpescareOptions {
  * a token-protected FHIR CapabilityStatement and the bridge-agent heartbeat.
  */
 export function createOpescare({ origin, key, faults }: OpescareOptions) {
-  const where = { issuer: origin, audience: `${origin}/api` }
+  const authority: SystemAuthority = {
+    clients: [opescareClient],
+    key,
+    where: { issuer: origin, audience: `${origin}/api` },
+    ttlSeconds: opescareTokenTtl,
+    faults,
+  }
+  const metadata = createMetadataEndpoint(
+    authority,
+    'opescareMetadata',
+    'OpesCare Connect FHIR',
+    `${origin}/api/fhir/R4`,
+  )
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: Record<string, unknown>
@@ -88,62 +90,17 @@ export function createOpescare({ origin, key, faults }: OpescareOptions) {
       sendOAuthError(res, 400, 'invalid_request', error.message)
       return
     }
-    const { grant_type: grantType, client_id: id, client_secret: secret, scope } = body
-    if (grantType === undefined) {
-      sendOAuthError(res, 400, 'invalid_request', '"grant_type" is required')
-      return
-    }
-    if (grantType !== 'client_credentials') {
-      sendOAuthError(res, 400, 'unsupported_grant_type', 'only client_credentials is supported')
-      return
-    }
-    if (scope !== undefined && typeof scope !== 'string') {
-      sendOAuthError(res, 400, 'invalid_request', '"scope" must be a string')
-      return
-    }
-    if (typeof id !== 'string' || typeof secret !== 'string' || id === '' || secret === '') {
-      invalidClient(res)
-      return
-    }
-    const client = authenticateClient([opescareClient], id, secret)
-    if (!client) {
-      invalidClient(res)
-      return
-    }
-    const granted = grantScopes(client, scope)
-    if (granted === undefined) {
-      sendOAuthError(res, 400, 'invalid_scope', 'the requested scope is not allowed')
-      return
-    }
-    if (await applyHttpFaults(faults, { target: 'opescareToken', clientId: client.id }, res)) return
-    sendJson(res, 200, await issueSystemToken(key, where, client.id, granted, opescareTokenTtl), {
-      pragma: 'no-cache',
-    })
-  }
-
-  async function metadata(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const bearer = bearerToken(req)
-    let clientId: string
-    try {
-      if (!bearer) throw new BadRequestError('missing bearer token')
-      clientId = (await verifySystemToken(key, where, bearer)).clientId
-    } catch {
-      sendJson(
-        res,
-        401,
-        { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] },
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-        'application/fhir+json',
-      )
-      return
-    }
-    if (await applyHttpFaults(faults, { target: 'opescareMetadata', clientId }, res)) return
-    sendJson(
+    await answerClientCredentials(
       res,
-      200,
-      capabilityStatement('OpesCare Connect FHIR', `${origin}/api/fhir/R4`),
-      {},
-      'application/fhir+json',
+      {
+        grantType: body.grant_type,
+        clientId: body.client_id,
+        clientSecret: body.client_secret,
+        scope: body.scope,
+        otherCredentials: req.headers.authorization !== undefined,
+      },
+      authority,
+      'opescareToken',
     )
   }
 

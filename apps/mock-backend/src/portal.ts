@@ -6,6 +6,7 @@ import { applyHttpFaults, type FaultStore } from './faults.ts'
 import {
   BadRequestError,
   escapeHtml,
+  htmlPage,
   pathOf,
   readForm,
   redirect,
@@ -56,20 +57,17 @@ function tamper(state: string): string {
   return `${state.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
+const portalCss = `
 body{font-family:system-ui,sans-serif;background:#eef2f7;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;padding:2rem;border-radius:10px;box-shadow:0 1px 4px #0002;width:min(26rem,92vw)}
 .actions{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin-top:1.25rem}
 button{padding:.6rem;font-size:1rem;border-radius:6px;border:1px solid #8894a8;background:#f8fafc;cursor:pointer}
 button[value=allow]{grid-column:1/-1;background:#1d4ed8;color:#fff;border-color:#1d4ed8}
 small{color:#555}
-</style></head>
-<body><main>${body}</main></body></html>`
+`
+
+function page(title: string, body: string): string {
+  return htmlPage(title, body, portalCss)
 }
 
 interface PortalOptions {

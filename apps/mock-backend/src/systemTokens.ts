@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { jwtVerify, SignJWT } from 'jose'
-import { safeEqual, sendOAuthError } from './http.ts'
+import { applyHttpFaults, type FaultStore, type FaultTarget } from './faults.ts'
+import {
+  bearerToken,
+  findByCredentials,
+  sendInvalidToken,
+  sendJson,
+  sendOAuthError,
+} from './http.ts'
 import type { SigningKey } from './keys.ts'
 
 /** A registered confidential client of a system-auth stand-in. */
@@ -24,24 +31,6 @@ export interface SystemTokenResponse {
   token_type: 'Bearer'
   expires_in: number
   scope: string
-}
-
-/**
- * Authenticates a client by id and secret. Both registered values are compared in constant
- * time whatever the input, so the timing says nothing about which part was wrong.
- */
-export function authenticateClient(
-  clients: readonly SystemClient[],
-  id: string,
-  secret: string,
-): SystemClient | undefined {
-  let found: SystemClient | undefined
-  for (const client of clients) {
-    const idOk = safeEqual(id, client.id)
-    const secretOk = safeEqual(secret, client.secret)
-    if (idOk && secretOk) found = client
-  }
-  return found
 }
 
 /**
@@ -102,13 +91,8 @@ export async function verifySystemToken(
   }
 }
 
-/** Sends the `invalid_client` answer shared by every system token endpoint. */
-export function invalidClient(res: ServerResponse): void {
-  sendOAuthError(res, 401, 'invalid_client', 'client authentication failed')
-}
-
 /** A minimal FHIR R4 CapabilityStatement for a system-token-protected metadata endpoint. */
-export function capabilityStatement(name: string, base: string) {
+function capabilityStatement(name: string, base: string) {
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -128,5 +112,97 @@ export function capabilityStatement(name: string, base: string) {
         ],
       },
     ],
+  }
+}
+
+/** One system-auth stand-in's token endpoint and protected metadata. */
+export interface SystemAuthority {
+  clients: readonly SystemClient[]
+  key: SigningKey
+  where: SystemTokenAudience
+  ttlSeconds: number
+  faults: FaultStore
+}
+
+/** A client-credentials request as read from the body, before any checks. */
+export interface ClientCredentialsRequest {
+  grantType: unknown
+  clientId: unknown
+  clientSecret: unknown
+  scope: unknown
+  /** The client also sent credentials in a way it is not registered for. */
+  otherCredentials: boolean
+}
+
+/**
+ * Answers a client-credentials token request: `invalid_request`, `unsupported_grant_type`,
+ * `401 invalid_client` (constant-time check), `invalid_scope`, or the token.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ */
+export async function answerClientCredentials(
+  res: ServerResponse,
+  request: ClientCredentialsRequest,
+  authority: SystemAuthority,
+  target: FaultTarget,
+): Promise<void> {
+  const { grantType, clientId, clientSecret, scope } = request
+  if (grantType === undefined) {
+    sendOAuthError(res, 400, 'invalid_request', '"grant_type" is required')
+    return
+  }
+  if (grantType !== 'client_credentials') {
+    sendOAuthError(res, 400, 'unsupported_grant_type', 'only client_credentials is supported')
+    return
+  }
+  if (scope !== undefined && typeof scope !== 'string') {
+    sendOAuthError(res, 400, 'invalid_request', '"scope" must be a string')
+    return
+  }
+  const client =
+    typeof clientId === 'string' &&
+    typeof clientSecret === 'string' &&
+    clientId !== '' &&
+    !request.otherCredentials
+      ? findByCredentials(authority.clients, (c) => c, clientId, clientSecret)
+      : undefined
+  if (!client) {
+    sendOAuthError(res, 401, 'invalid_client', 'client authentication failed')
+    return
+  }
+  const granted = grantScopes(client, scope)
+  if (granted === undefined) {
+    sendOAuthError(res, 400, 'invalid_scope', 'the requested scope is not allowed')
+    return
+  }
+  if (await applyHttpFaults(authority.faults, { target, clientId: client.id }, res)) return
+  const { key, where, ttlSeconds } = authority
+  sendJson(res, 200, await issueSystemToken(key, where, client.id, granted, ttlSeconds), {
+    pragma: 'no-cache',
+  })
+}
+
+/**
+ * A FHIR `metadata` endpoint that requires this authority's system token.
+ * @param name the software name in the CapabilityStatement
+ * @param base the FHIR base URL it describes
+ */
+export function createMetadataEndpoint(
+  authority: SystemAuthority,
+  target: FaultTarget,
+  name: string,
+  base: string,
+) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const bearer = bearerToken(req)
+    let clientId: string
+    try {
+      if (!bearer) throw new TypeError('missing bearer token')
+      clientId = (await verifySystemToken(authority.key, authority.where, bearer)).clientId
+    } catch {
+      sendInvalidToken(res)
+      return
+    }
+    if (await applyHttpFaults(authority.faults, { target, clientId }, res)) return
+    sendJson(res, 200, capabilityStatement(name, base), {}, 'application/fhir+json')
   }
 }

@@ -1,15 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { applyHttpFaults, type FaultStore } from '../faults.ts'
-import { BadRequestError, bearerToken, readForm, sendJson, sendOAuthError } from '../http.ts'
+import type { FaultStore } from '../faults.ts'
+import { BadRequestError, readForm, sendJson, sendOAuthError } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 import {
-  authenticateClient,
-  capabilityStatement,
-  grantScopes,
-  invalidClient,
-  issueSystemToken,
+  answerClientCredentials,
+  createMetadataEndpoint,
+  type SystemAuthority,
   type SystemClient,
-  verifySystemToken,
 } from '../systemTokens.ts'
 
 /** The b.well system client (client_secret_post). */
@@ -34,7 +31,14 @@ interface SystemAuthOptions {
  * @returns a handler answering `false` for paths it does not own
  */
 export function createSystemAuth({ origin, key, faults }: SystemAuthOptions) {
-  const where = { issuer: origin, audience: `${origin}/fhir` }
+  const authority: SystemAuthority = {
+    clients: [bwellSystemClient],
+    key,
+    where: { issuer: origin, audience: `${origin}/fhir` },
+    ttlSeconds: bwellTokenTtl,
+    faults,
+  }
+  const metadata = createMetadataEndpoint(authority, 'bwellFhir', 'b.well FHIR', `${origin}/fhir`)
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let form: Map<string, string>
@@ -45,61 +49,18 @@ export function createSystemAuth({ origin, key, faults }: SystemAuthOptions) {
       sendOAuthError(res, 400, 'invalid_request', error.message)
       return
     }
-    const grantType = form.get('grant_type')
-    if (!grantType) {
-      sendOAuthError(res, 400, 'invalid_request', '"grant_type" parameter is required')
-      return
-    }
-    if (grantType !== 'client_credentials') {
-      sendOAuthError(res, 400, 'unsupported_grant_type', 'only client_credentials is supported')
-      return
-    }
-    const id = form.get('client_id')
-    const secret = form.get('client_secret')
-    if (req.headers.authorization !== undefined || !id || !secret) {
-      // Registered for client_secret_post: credentials belong in the body, nowhere else.
-      invalidClient(res)
-      return
-    }
-    const client = authenticateClient([bwellSystemClient], id, secret)
-    if (!client) {
-      invalidClient(res)
-      return
-    }
-    const scope = grantScopes(client, form.get('scope'))
-    if (scope === undefined) {
-      sendOAuthError(res, 400, 'invalid_scope', 'the requested scope is not allowed')
-      return
-    }
-    if (await applyHttpFaults(faults, { target: 'bwellToken', clientId: client.id }, res)) return
-    sendJson(res, 200, await issueSystemToken(key, where, client.id, scope, bwellTokenTtl), {
-      pragma: 'no-cache',
-    })
-  }
-
-  async function metadata(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const bearer = bearerToken(req)
-    let clientId: string
-    try {
-      if (!bearer) throw new BadRequestError('missing bearer token')
-      clientId = (await verifySystemToken(key, where, bearer)).clientId
-    } catch {
-      sendJson(
-        res,
-        401,
-        { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] },
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-        'application/fhir+json',
-      )
-      return
-    }
-    if (await applyHttpFaults(faults, { target: 'bwellFhir', clientId }, res)) return
-    sendJson(
+    await answerClientCredentials(
       res,
-      200,
-      capabilityStatement('b.well FHIR', `${origin}/fhir`),
-      {},
-      'application/fhir+json',
+      {
+        grantType: form.get('grant_type'),
+        clientId: form.get('client_id'),
+        clientSecret: form.get('client_secret'),
+        scope: form.get('scope'),
+        // Registered for client_secret_post: credentials belong in the body, nowhere else.
+        otherCredentials: req.headers.authorization !== undefined,
+      },
+      authority,
+      'bwellToken',
     )
   }
 

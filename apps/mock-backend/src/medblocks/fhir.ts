@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { applyHttpFaults, type FaultStore } from '../faults.ts'
-import { applyCors, bearerToken, sendJson } from '../http.ts'
+import { applyCors, bearerToken, sendInvalidToken, sendJson } from '../http.ts'
 import type { AccessTokenVerifier } from './accessToken.ts'
 import { findUser } from './users.ts'
 
 const fhirJson = 'application/fhir+json'
-
-function unauthorized(res: ServerResponse, description: string): void {
-  sendJson(
-    res,
-    401,
-    {
-      resourceType: 'OperationOutcome',
-      issue: [{ severity: 'error', code: 'login', diagnostics: description }],
-    },
-    { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` },
-    fhirJson,
-  )
-}
 
 /**
  * `GET /fhir/Patient`: a FHIR R4 searchset Bundle with the signed-in user's Patient. A missing,
@@ -44,14 +31,14 @@ export async function handlePatient(
   }
   const token = bearerToken(req)
   if (!token) {
-    unauthorized(res, 'missing bearer token')
+    sendInvalidToken(res, 'missing bearer token')
     return
   }
   let sub: string
   try {
     sub = (await options.verify(token)).sub
   } catch {
-    unauthorized(res, 'the access token is invalid or expired')
+    sendInvalidToken(res, 'the access token is invalid or expired')
     return
   }
   if (await applyHttpFaults(options.faults, { target: 'fhirPatient', username: sub }, res)) return

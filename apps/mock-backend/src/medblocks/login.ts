@@ -1,21 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
-import { BadRequestError, escapeHtml, readForm, sendHtml } from '../http.ts'
+import { BadRequestError, escapeHtml, htmlPage, readForm, sendHtml } from '../http.ts'
 import { spaClientId } from './provider.ts'
 import { authenticate, seededUsers } from './users.ts'
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
+const loginCss = `
 body{font-family:system-ui,sans-serif;background:#f4f6f8;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;width:min(22rem,90vw)}
 label{display:block;margin:.75rem 0 .25rem}input{width:100%;padding:.5rem;box-sizing:border-box}
 button{margin-top:1rem;padding:.6rem 1rem;width:100%}p.error{color:#b00020}small{color:#555}
-</style></head>
-<body><main>${body}</main></body></html>`
+`
+
+function page(title: string, body: string): string {
+  return htmlPage(title, body, loginCss)
 }
 
 function loginForm(uid: string, error?: string, username = ''): string {

@@ -1,4 +1,4 @@
-import { safeEqual } from '../http.ts'
+import { findByCredentials } from '../http.ts'
 
 /** A seeded Medblocks-style user with the FHIR Patient they own. */
 export interface SeededUser {
@@ -53,16 +53,14 @@ export function findUser(username: string): SeededUser | undefined {
 }
 
 /**
- * Checks a username and password. Every seeded password is compared, in constant time, so the
- * answer time does not reveal which usernames exist.
+ * Checks a username and password in constant time (see {@link findByCredentials}).
  * @returns the user, or `undefined` for wrong credentials
  */
 export function authenticate(username: string, password: string): SeededUser | undefined {
-  let found: SeededUser | undefined
-  for (const user of seededUsers) {
-    const nameOk = safeEqual(username, user.username)
-    const passwordOk = safeEqual(password, user.password)
-    if (nameOk && passwordOk) found = user
-  }
-  return found
+  return findByCredentials(
+    seededUsers,
+    (u) => ({ id: u.username, secret: u.password }),
+    username,
+    password,
+  )
 }
