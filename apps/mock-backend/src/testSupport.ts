@@ -150,15 +150,15 @@ export async function authorize(
   throw new Error('too many redirects')
 }
 
-/** Signs a seeded user in and exchanges the code. */
-export async function signIn(
-  issuer: string,
-  username = 'amy.shaw',
-  password = 'amy-password',
-): Promise<SignIn> {
-  const { as, callbackUrl, verifier, state, nonce } = await authorize(issuer, username, password)
+/** Sends the token request for a callback URL (validating `state` and `iss` first). */
+export function exchangeCode(
+  as: oauth.AuthorizationServer,
+  callbackUrl: URL,
+  state: string,
+  verifier: string,
+): Promise<Response> {
   const params = oauth.validateAuthResponse(as, spaClient, callbackUrl, state)
-  const res = await oauth.authorizationCodeGrantRequest(
+  return oauth.authorizationCodeGrantRequest(
     as,
     spaClient,
     oauth.None(),
@@ -167,6 +167,16 @@ export async function signIn(
     verifier,
     { ...insecure, headers: { origin: 'http://localhost:5173' } },
   )
+}
+
+/** Signs a seeded user in and exchanges the code. */
+export async function signIn(
+  issuer: string,
+  username = 'amy.shaw',
+  password = 'amy-password',
+): Promise<SignIn> {
+  const { as, callbackUrl, verifier, state, nonce } = await authorize(issuer, username, password)
+  const res = await exchangeCode(as, callbackUrl, state, verifier)
   const tokens = await oauth.processAuthorizationCodeResponse(as, spaClient, res, {
     expectedNonce: nonce,
   })

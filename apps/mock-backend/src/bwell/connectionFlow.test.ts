@@ -181,48 +181,59 @@ describe('b.well connection flow', () => {
     const flowA = a.searchParams.get('flow') ?? ''
     const stateA = a.searchParams.get('state') ?? ''
     const stateB = b.searchParams.get('state') ?? ''
-    expect(
-      await callback([
-        ['flow', flowA],
-        ['code', 'x'],
-      ]),
-    ).toBe('unauthorized')
-    expect(
-      await callback([
-        ['flow', flowA],
-        ['state', stateB],
-        ['code', 'x'],
-      ]),
-    ).toBe('unauthorized')
-    expect(
-      await callback([
-        ['flow', flowA],
-        ['state', stateA],
-        ['state', stateA],
-        ['code', 'x'],
-      ]),
-    ).toBe('unauthorized')
-    expect(
-      await callback([
-        ['state', stateA],
-        ['code', 'x'],
-      ]),
-    ).toBe('unauthorized')
-    expect(
-      await callback([
-        ['flow', `${flowA}x`],
-        ['state', stateA],
-        ['code', 'x'],
-      ]),
-    ).toBe('unauthorized')
-    // The right state and flow but a code the portal never issued: the provider exchange fails.
-    expect(
-      await callback([
-        ['flow', flowA],
-        ['state', stateA],
-        ['code', 'forged'],
-      ]),
-    ).toBe('error')
+    const cases: [string, [string, string][]][] = [
+      [
+        'unauthorized',
+        [
+          ['flow', flowA],
+          ['code', 'x'],
+        ],
+      ],
+      [
+        'unauthorized',
+        [
+          ['flow', flowA],
+          ['state', stateB],
+          ['code', 'x'],
+        ],
+      ],
+      [
+        'unauthorized',
+        [
+          ['flow', flowA],
+          ['state', stateA],
+          ['state', stateA],
+          ['code', 'x'],
+        ],
+      ],
+      [
+        'unauthorized',
+        [
+          ['state', stateA],
+          ['code', 'x'],
+        ],
+      ],
+      [
+        'unauthorized',
+        [
+          ['flow', `${flowA}x`],
+          ['state', stateA],
+          ['code', 'x'],
+        ],
+      ],
+      // The right state and flow but a code the portal never issued: the provider exchange fails.
+      [
+        'error',
+        [
+          ['flow', flowA],
+          ['state', stateA],
+          ['code', 'forged'],
+        ],
+      ],
+    ]
+    for (const [expected, params] of cases) {
+      expect(await callback(params)).toBe(expected)
+    }
   })
 
   it('should search providers, listing all for an empty query', async () => {

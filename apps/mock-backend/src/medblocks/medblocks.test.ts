@@ -5,6 +5,7 @@ import type { MockBackend } from '../server.ts'
 import {
   authorize,
   CookieJar,
+  exchangeCode,
   insecure,
   redirectUri,
   signIn,
@@ -108,16 +109,7 @@ describe('medblocks-style server', () => {
       'amy.shaw',
       'amy-password',
     )
-    const params = oauth.validateAuthResponse(as, spaClient, callbackUrl, state)
-    const res = await oauth.authorizationCodeGrantRequest(
-      as,
-      spaClient,
-      oauth.None(),
-      params,
-      redirectUri,
-      oauth.generateRandomCodeVerifier(),
-      insecure,
-    )
+    const res = await exchangeCode(as, callbackUrl, state, oauth.generateRandomCodeVerifier())
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ error: 'invalid_grant' })
   })
@@ -146,17 +138,7 @@ describe('medblocks-style server', () => {
       'amy.shaw',
       'amy-password',
     )
-    const params = oauth.validateAuthResponse(as, spaClient, callbackUrl, state)
-    const exchange = () =>
-      oauth.authorizationCodeGrantRequest(
-        as,
-        spaClient,
-        oauth.None(),
-        params,
-        redirectUri,
-        verifier,
-        insecure,
-      )
+    const exchange = () => exchangeCode(as, callbackUrl, state, verifier)
     expect((await exchange()).status).toBe(200)
     const again = await exchange()
     expect(again.status).toBe(400)
