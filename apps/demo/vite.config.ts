@@ -1,8 +1,44 @@
 import react from '@vitejs/plugin-react'
-import { defaultClientConditions, defineConfig } from 'vite'
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite'
+
+/** Paths whose URL carries an authorization code or a connection status. */
+const callbackPaths = new Set(['/callback', '/connect/callback'])
+
+/**
+ * Sends `Referrer-Policy: no-referrer` with the callback pages, so the code and state in their
+ * URL never reach another server in a `Referer` header, not even from the scripts the page loads
+ * before it strips them ([SEC-11], RFC 9700 §4.2.4).
+ */
+function callbackReferrerPolicy(): Plugin {
+  const middleware = (
+    req: { url?: string | undefined },
+    res: { setHeader(name: string, value: string): unknown },
+    next: () => void,
+  ) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    if (callbackPaths.has(path)) res.setHeader('Referrer-Policy', 'no-referrer')
+    next()
+  }
+  return {
+    name: 'oauth-connect-demo:callback-referrer-policy',
+    configureServer: (server) => {
+      server.middlewares.use(middleware)
+    },
+    configurePreviewServer: (server) => {
+      server.middlewares.use(middleware)
+    },
+  }
+}
+
+// Only these values reach the browser: origins, never a secret.
+const origins = {
+  bwell: process.env.MOCK_BWELL_ORIGIN ?? 'http://127.0.0.1:4000',
+  medblocks: process.env.MOCK_MEDBLOCKS_ORIGIN ?? 'http://127.0.0.1:4002',
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), callbackReferrerPolicy()],
+  define: { __DEMO_ORIGINS__: JSON.stringify(origins) },
   // Workspace packages are used from source: no build step before `pnpm demo`.
   resolve: { conditions: ['@oauth-connect/source', ...defaultClientConditions] },
   server: { host: 'localhost', port: 5173, strictPort: true },

@@ -1,11 +1,71 @@
-export function App() {
+import { AuthProvider } from '@oauth-connect/react'
+import { useMemo } from 'react'
+import { loginClientFor } from './auth.ts'
+import { createDemoBwell } from './bwell.ts'
+import { ConnectCallback } from './ConnectCallback.tsx'
+import { ConnectPanel } from './ConnectPanel.tsx'
+import { patientUrl } from './config.ts'
+import { EventLogPanel } from './EventLogPanel.tsx'
+import { LoginCallback } from './LoginCallback.tsx'
+import { useLocation } from './location.ts'
+import { loginWithPopup } from './popupLogin.ts'
+import { SettingsPanel } from './SettingsPanel.tsx'
+import { SignInPanel } from './SignInPanel.tsx'
+import { SystemAccessPanel } from './SystemAccessPanel.tsx'
+import { readSettings, type Settings } from './settings.ts'
+
+// The storage of the page's first URL decides the client: it holds the tokens for the page's life.
+const initialStorage = readSettings(typeof location === 'undefined' ? '' : location.search).storage
+
+function Home({ settings }: { settings: Settings }) {
+  const client = loginClientFor(initialStorage)
+  const bwell = useMemo(() => createDemoBwell(client), [client])
+  const signIn = () => {
+    const returnTo = location.pathname + location.search
+    if (settings.loginPopup) {
+      // Failures show through the client's state; a closed or blocked popup only ends the attempt.
+      loginWithPopup(client, returnTo).catch(() => {})
+    } else {
+      void client.login({ returnTo })
+    }
+  }
   return (
-    <main>
-      <h1>oauth-connect demo</h1>
-      <p>
-        Connect a health-data source, sign in with PKCE, and see system access, against a local mock
-        backend.
-      </p>
-    </main>
+    <>
+      <header className="banner">
+        <h1>oauth-connect demo</h1>
+        <p>
+          Connect a health-data source, sign in with PKCE, and see system access, against a local
+          mock backend. Start by signing in.
+        </p>
+      </header>
+      <main className="grid">
+        <SignInPanel settings={settings} onSignIn={signIn} />
+        <ConnectPanel settings={settings} bwell={bwell} />
+        <SettingsPanel settings={settings} />
+        <SystemAccessPanel />
+        <EventLogPanel />
+      </main>
+      <footer className="footer">
+        <p>Every server here is a local stand-in. Nothing leaves this machine.</p>
+      </footer>
+    </>
+  )
+}
+
+/** The demo: three routes on the History API, under one login client. */
+export function App() {
+  const { pathname, search } = useLocation()
+  const settings = readSettings(search)
+  const client = loginClientFor(initialStorage)
+  return (
+    <AuthProvider client={client} fhirBaseUrl={patientUrl.replace(/\/Patient$/, '')}>
+      {pathname === '/callback' ? (
+        <LoginCallback />
+      ) : pathname === '/connect/callback' ? (
+        <ConnectCallback />
+      ) : (
+        <Home settings={settings} />
+      )}
+    </AuthProvider>
   )
 }

@@ -1,0 +1,32 @@
+import { createLoginClient, type LoginClient } from '@oauth-connect/core/login'
+import { loginConfig, origins } from './config.ts'
+import { navigateForLogin } from './popupLogin.ts'
+import type { TokenStorageSetting } from './settings.ts'
+
+const clients = new Map<TokenStorageSetting, LoginClient>()
+
+/**
+ * The demo's login client for a storage choice, created once per page load: the client owns the
+ * tokens, so a second one would start signed out.
+ */
+export function loginClientFor(storage: TokenStorageSetting): LoginClient {
+  let client = clients.get(storage)
+  if (!client) {
+    client = createLoginClient(
+      { issuer: origins.medblocks },
+      {
+        clientId: loginConfig.clientId,
+        redirectUri: new URL(loginConfig.callbackPath, location.origin).href,
+        scope: loginConfig.scope,
+        storage,
+        // The mock backend speaks http: on loopback; nothing else may.
+        allowInsecureLoopback: true,
+        resourceOrigins: [origins.medblocks, origins.bwell],
+        postLogoutRedirectUri: new URL('/', location.origin).href,
+        navigate: navigateForLogin,
+      },
+    )
+    clients.set(storage, client)
+  }
+  return client
+}

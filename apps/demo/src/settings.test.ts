@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { defaultSettings, readSettings, writeSettings } from './settings.ts'
+
+describe('settings', () => {
+  it('should read the defaults from an empty query', () => {
+    expect(readSettings('')).toEqual(defaultSettings)
+  })
+
+  it('should round-trip every field through the query', () => {
+    const settings = {
+      mode: 'broadcast',
+      timeoutMs: 1500,
+      loginPopup: true,
+      storage: 'session',
+    } as const
+    expect(readSettings(writeSettings('', settings))).toEqual(settings)
+  })
+
+  it('should leave defaults out of the query and keep other parameters', () => {
+    expect(writeSettings('?x=1&mode=poll', defaultSettings)).toBe('?x=1')
+  })
+
+  it('should fall back to the default for unknown or out-of-range values', () => {
+    const read = readSettings('?mode=evil&timeout=5&signin=yes&storage=local')
+    expect(read).toEqual(defaultSettings)
+    expect(readSettings('?timeout=1.5').timeoutMs).toBe(defaultSettings.timeoutMs)
+    expect(readSettings('?timeout=99999999').timeoutMs).toBe(defaultSettings.timeoutMs)
+  })
+})

@@ -1,0 +1,97 @@
+/** How a connection attempt learns that the provider is done. */
+export type CompletionMode = 'hosted' | 'poll' | 'broadcast' | 'redirect' | 'auto'
+
+/** Where the login client keeps tokens. */
+export type TokenStorageSetting = 'memory' | 'session'
+
+/** The demo's settings, all kept in the URL query so that a link reproduces a setup. */
+export interface Settings {
+  readonly mode: CompletionMode
+  readonly timeoutMs: number
+  /** Sign in through a popup instead of redirecting the tab. */
+  readonly loginPopup: boolean
+  readonly storage: TokenStorageSetting
+}
+
+/** The completion modes, in the order the settings panel lists them, with their labels. */
+export const completionModes: readonly { value: CompletionMode; label: string; hint: string }[] = [
+  {
+    value: 'hosted',
+    label: 'Hosted page (postMessage)',
+    hint: "b.well's completion page posts 'status-success' or 'status-failure' to this tab.",
+  },
+  {
+    value: 'poll',
+    label: 'Custom redirect (URL polling)',
+    hint: 'The provider returns to /connect/callback; this tab reads the popup URL.',
+  },
+  {
+    value: 'broadcast',
+    label: 'Custom redirect (BroadcastChannel)',
+    hint: 'The provider returns to /connect/callback, which reports over a BroadcastChannel.',
+  },
+  {
+    value: 'redirect',
+    label: 'Redirect (no popup)',
+    hint: 'The whole tab goes to the provider and comes back to /connect/callback.',
+  },
+  {
+    value: 'auto',
+    label: 'Auto',
+    hint: 'A popup racing every channel, falling back to a redirect when the popup is blocked.',
+  },
+]
+
+export const defaultSettings: Settings = {
+  mode: 'hosted',
+  timeoutMs: 300_000,
+  loginPopup: false,
+  storage: 'memory',
+}
+
+/** Bounds of the timeout field: long enough to click, short enough to wait for. */
+export const timeoutBounds = { min: 100, max: 3_600_000 } as const
+
+function isMode(value: string | null): value is CompletionMode {
+  return completionModes.some((m) => m.value === value)
+}
+
+/** Reads the settings from a query string; anything unknown falls back to the default. */
+export function readSettings(search: string): Settings {
+  const params = new URLSearchParams(search)
+  const mode = params.get('mode')
+  const timeout = Number(params.get('timeout'))
+  return {
+    mode: isMode(mode) ? mode : defaultSettings.mode,
+    timeoutMs:
+      params.has('timeout') &&
+      Number.isInteger(timeout) &&
+      timeout >= timeoutBounds.min &&
+      timeout <= timeoutBounds.max
+        ? timeout
+        : defaultSettings.timeoutMs,
+    loginPopup: params.get('signin') === 'popup',
+    storage: params.get('storage') === 'session' ? 'session' : 'memory',
+  }
+}
+
+/**
+ * Writes the settings into a query string, keeping other parameters and leaving defaults out so
+ * that links stay short.
+ */
+export function writeSettings(search: string, settings: Settings): string {
+  const params = new URLSearchParams(search)
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined) params.delete(name)
+    else params.set(name, value)
+  }
+  set('mode', settings.mode === defaultSettings.mode ? undefined : settings.mode)
+  set(
+    'timeout',
+    settings.timeoutMs === defaultSettings.timeoutMs ? undefined : String(settings.timeoutMs),
+  )
+  set('signin', settings.loginPopup ? 'popup' : undefined)
+  set('storage', settings.storage === 'session' ? 'session' : undefined)
+  const query = params.toString()
+  return query ? `?${query}` : ''
+}

@@ -1,0 +1,130 @@
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+
+/** Where the mock backend listens; the same defaults and overrides as playwright.config.ts. */
+export const origins = {
+  app: process.env.APP_ORIGIN ?? 'http://localhost:5173',
+  bwell: process.env.MOCK_BWELL_ORIGIN ?? 'http://127.0.0.1:4000',
+  portal: process.env.MOCK_PORTAL_ORIGIN ?? 'http://127.0.0.1:4001',
+  medblocks: process.env.MOCK_MEDBLOCKS_ORIGIN ?? 'http://127.0.0.1:4002',
+}
+
+/** A seeded Medblocks user. */
+export interface User {
+  readonly username: string
+  readonly password: string
+  readonly name: string
+  readonly birthDate: string
+  readonly identifier: string
+}
+
+export const amy: User = {
+  username: 'amy.shaw',
+  password: 'amy-password',
+  name: 'Amy V. Shaw',
+  birthDate: '1987-02-20',
+  identifier: 'AMY-1001',
+}
+
+export const james: User = {
+  username: 'james.chalmers',
+  password: 'james-password',
+  name: 'James Chalmers',
+  birthDate: '1974-12-25',
+  identifier: 'JAMES-1002',
+}
+
+/** A test-mode fault, as `POST /__test__/faults` takes it (see apps/mock-backend/src/faults.ts). */
+export interface FaultBody {
+  readonly kind:
+    | 'latency'
+    | 'status'
+    | 'malformedJson'
+    | 'coop'
+    | 'shortTokenLifetime'
+    | 'expiredFlow'
+  readonly target?: string
+  readonly match?: Partial<
+    Record<'operation' | 'providerId' | 'connectionId' | 'username' | 'clientId', string>
+  >
+  readonly times?: number
+  readonly ms?: number
+  readonly status?: number
+  readonly seconds?: number
+}
+
+/** Arms faults for one test and disarms exactly those afterwards, leaving other tests' alone. */
+export interface Faults {
+  add(fault: FaultBody): Promise<string>
+}
+
+/** The demo's panels, found by their headings. */
+export function panels(page: Page) {
+  return {
+    signIn: page.getByRole('region', { name: 'Sign in' }),
+    connect: page.getByRole('region', { name: 'Connect a data source' }),
+    settings: page.getByRole('region', { name: 'Settings' }),
+    systemAccess: page.getByRole('region', { name: 'System access' }),
+    eventLog: page.getByRole('region', { name: 'Event log' }),
+  }
+}
+
+/** Builds the demo's query string for a setup. */
+export function demoPath(settings: Record<string, string> = {}): string {
+  const query = new URLSearchParams(settings).toString()
+  return query ? `/?${query}` : '/'
+}
+
+/**
+ * Fills the Medblocks login form in `page` (the tab or the sign-in popup) and submits it.
+ */
+export async function submitLogin(page: Page, user: User): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign in to Medblocks' })).toBeVisible()
+  await page.getByLabel('Username').fill(user.username)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** Opens the demo with `settings` and signs in by redirect; resolves once the patient shows. */
+export async function signIn(
+  page: Page,
+  user: User = amy,
+  settings: Record<string, string> = {},
+): Promise<void> {
+  await page.goto(demoPath(settings))
+  const { signIn: region } = panels(page)
+  await region.getByRole('button', { name: 'Sign in' }).click()
+  await submitLogin(page, user)
+  await expect(region.getByText(`Signed in as ${user.name}.`)).toBeVisible()
+}
+
+/** The patient card's value for a term (Name, Birth date, Identifier). */
+export function patientField(page: Page, term: string): Locator {
+  return panels(page)
+    .signIn.getByRole('definition')
+    .filter({ has: page.locator(`xpath=preceding-sibling::dt[1][normalize-space()="${term}"]`) })
+}
+
+export const test = base.extend<{ faults: Faults }>({
+  faults: async ({ request }, use) => {
+    const armed: string[] = []
+    await use({
+      async add(fault) {
+        const response = await request.post(`${origins.bwell}/__test__/faults`, { data: fault })
+        expect(response.status(), await response.text()).toBe(201)
+        const body: unknown = await response.json()
+        const id =
+          typeof body === 'object' && body !== null && 'id' in body && typeof body.id === 'string'
+            ? body.id
+            : undefined
+        if (!id) throw new Error('the fault route answered no id')
+        armed.push(id)
+        return id
+      },
+    })
+    for (const id of armed) {
+      await request.delete(`${origins.bwell}/__test__/faults?id=${encodeURIComponent(id)}`)
+    }
+  },
+})
+
+export { expect }
