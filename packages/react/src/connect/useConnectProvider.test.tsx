@@ -124,7 +124,11 @@ function post(data: unknown, popup: Popup | undefined, origin = BWELL) {
   })
 }
 
-function setup(options: Partial<UseConnectProviderOptions> = {}) {
+function setup(
+  options: {
+    [K in keyof UseConnectProviderOptions]?: UseConnectProviderOptions[K] | undefined
+  } = {},
+) {
   const callbacks = {
     onSuccess: vi.fn(),
     onError: vi.fn(),
@@ -138,7 +142,7 @@ function setup(options: Partial<UseConnectProviderOptions> = {}) {
         allowedOrigins: [BWELL],
         ...callbacks,
         ...options,
-      }),
+      } as UseConnectProviderOptions),
     { wrapper },
   )
   return { ...hook, ...callbacks }
@@ -317,6 +321,21 @@ describe('useConnectProvider', () => {
   })
 })
 
+function Watcher(props: {
+  popup: Window
+  onComplete: () => void
+  completionUrl?: string | undefined
+}) {
+  usePopupCompletion({
+    popup: props.popup,
+    allowedOrigins: [BWELL],
+    timeoutMs: 10_000,
+    ...(props.completionUrl && { completionUrl: props.completionUrl }),
+    onComplete: props.onComplete,
+  })
+  return null
+}
+
 describe('usePopupCompletion', () => {
   function watch(popup: Popup, completionUrl?: string) {
     const onComplete = vi.fn()
@@ -327,21 +346,6 @@ describe('usePopupCompletion', () => {
       },
     )
     return { onComplete, view }
-  }
-
-  function Watcher(props: {
-    popup: Window
-    onComplete: () => void
-    completionUrl?: string | undefined
-  }) {
-    usePopupCompletion({
-      popup: props.popup,
-      allowedOrigins: [BWELL],
-      timeoutMs: 10_000,
-      ...(props.completionUrl && { completionUrl: props.completionUrl }),
-      onComplete: props.onComplete,
-    })
-    return null
   }
 
   it('[SEC-1] [SEC-2] should complete once from an allowed message of its popup', async () => {
