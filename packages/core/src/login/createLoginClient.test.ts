@@ -95,7 +95,7 @@ describe('createLoginClient', () => {
     const seen: string[] = []
     client.subscribe(() => seen.push(client.getSnapshot().status))
     const result = await signIn(client)
-    expect(result).toEqual({ returnTo: '/records?tab=1' })
+    expect(result).toEqual({ returnTo: '/records?tab=1', popup: false })
     expect(client.getSnapshot()).toMatchObject({
       status: 'signed-in',
       claims: { sub: 'amy.shaw', name: 'Amy V. Shaw', iss: server.issuer },
@@ -280,8 +280,8 @@ describe('callback validation', () => {
     const first = client.handleCallback(callback)
     const second = client.handleCallback(callback)
     expect(second).toBe(first)
-    await expect(first).resolves.toEqual({ returnTo: '/records?tab=1' })
-    await expect(client.handleCallback(callback)).resolves.toEqual({ returnTo: '/records?tab=1' })
+    await expect(first).resolves.toEqual({ returnTo: '/records?tab=1', popup: false })
+    await expect(client.handleCallback(callback)).resolves.toEqual({ returnTo: '/records?tab=1', popup: false })
     expect(tokenRequests()).toHaveLength(1)
     expect(sessionStorage.length).toBe(0)
   })

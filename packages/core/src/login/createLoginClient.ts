@@ -19,6 +19,7 @@ import {
 } from 'oauth4webapi'
 import { InvalidArgumentError } from '../errors.ts'
 import { LoginError, type LoginErrorCode } from './errors.ts'
+import type { PopupLogin } from './popup.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import { type IdTokenClaims, isSession, readSession, type Session } from './session.ts'
 import { saveTransaction, type Transaction, takeTransaction } from './transaction.ts'
@@ -49,6 +50,12 @@ export interface LoginClientOptions {
   readonly postLogoutRedirectUri?: string
   /** Sends the tab to a URL. Defaults to `location.assign`; hosts with their own browser can replace it. */
   readonly navigate?: (url: URL) => void
+  /**
+   * Enables `login({ mode: 'popup' })`: pass `popupLogin`. Give it to the client of the callback
+   * page too, which then forwards a popup's callback to the opener. Left out, the popup code is
+   * not bundled.
+   */
+  readonly popup?: PopupLogin
 }
 
 /** The sign-in state, as reported by {@link LoginClient.getSnapshot}. */
@@ -65,14 +72,28 @@ export interface AuthSnapshot {
 
 /** Options of {@link LoginClient.login}. */
 export interface LoginOptions {
-  /** A path on the app's origin to return to after sign-in; defaults to the current path. */
+  /**
+   * `'redirect'` (default) sends the whole tab to the server. `'popup'` opens a popup instead;
+   * call `login` straight from the click handler, before any `await`, or browsers block it.
+   */
+  readonly mode?: 'redirect' | 'popup'
+  /** Redirect mode: a path on the app's origin to return to; defaults to the current path. */
   readonly returnTo?: string
+  /** Popup mode: closes the popup and rejects with `aborted`. */
+  readonly signal?: AbortSignal
+  /** Popup mode: give up (and close the popup) after this long. Default 300 000 ms. */
+  readonly timeoutMs?: number
 }
 
 /** Result of {@link LoginClient.handleCallback}. */
 export interface CallbackResult {
   /** The same-origin path the sign-in started from; safe to navigate to. */
   readonly returnTo: string
+  /**
+   * `true` on the callback page inside a sign-in popup: the URL went to the opener, which
+   * finishes the sign-in, and this window is closing. Render nothing or a short note.
+   */
+  readonly popup: boolean
 }
 
 /** Options of {@link LoginClient.logout}. */
@@ -84,11 +105,13 @@ export interface LogoutOptions {
 /** A PKCE sign-in client for one authorization server and one public client. */
 export interface LoginClient {
   /**
-   * Starts a redirect sign-in: a fresh S256 verifier, `state` and (with `openid`) `nonce`,
-   * stored in sessionStorage, then the tab goes to the authorization endpoint.
+   * Starts a sign-in with a fresh S256 verifier, `state` and (with `openid`) `nonce`.
+   * Redirect mode stores them in sessionStorage and sends the tab to the authorization endpoint.
+   * Popup mode keeps them in memory, opens the popup synchronously, and resolves once signed in.
    *
    * @throws {InvalidArgumentError} when `returnTo` is not on the app's origin.
-   * @throws {LoginError} `discovery_failed`.
+   * @throws {LoginError} `discovery_failed`; in popup mode also `popup_blocked`,
+   *   `popup_closed`, `timeout`, `aborted` and every {@link LoginClient.handleCallback} code.
    * @see https://www.rfc-editor.org/rfc/rfc7636 PKCE
    */
   login(options?: LoginOptions): Promise<void>
@@ -135,6 +158,9 @@ export interface LoginClient {
   /** Stops listening to other tabs. */
   close(): void
 }
+
+/** Marks a popup attempt's `state`, so the callback page forwards instead of exchanging. */
+const POPUP_STATE_PREFIX = 'p.'
 
 /** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
 export const REFRESH_LEEWAY_MS = 60_000
@@ -312,14 +338,40 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     if (returnTo === undefined) {
       throw new InvalidArgumentError('"returnTo" must be a path on the app\'s origin')
     }
-    const as = await metadata()
+    const popup = loginOptions.mode === 'popup'
+    if (popup && !options.popup) {
+      throw new InvalidArgumentError('"mode" popup needs the client\'s "popup" option (popupLogin)')
+    }
     const transaction: Transaction = {
-      state: generateRandomState(),
+      state: (popup ? POPUP_STATE_PREFIX : '') + generateRandomState(),
       verifier: generateRandomCodeVerifier(),
       nonce: openid ? generateRandomNonce() : undefined,
       returnTo,
       createdAt: Date.now(),
     }
+    if (options.popup && popup) {
+      // Opened before the first await, in the click's own call stack.
+      const handle = options.popup.open()
+      if (!handle) throw new LoginError('popup_blocked', 'the browser blocked the sign-in popup')
+      const url = await options.popup.wait(handle, {
+        redirectUri: new URL(redirectUri),
+        state: transaction.state,
+        timeoutMs: loginOptions.timeoutMs ?? 300_000,
+        signal: loginOptions.signal,
+        navigate: async () => handle.navigate(await authorizationUrl(transaction)),
+      })
+      const result = finishCallback(url, transaction.state, transaction)
+      inFlight.set(transaction.state, result)
+      await result
+      return
+    }
+    const url = await authorizationUrl(transaction)
+    saveTransaction(transactionKey, transaction)
+    navigate(url)
+  }
+
+  async function authorizationUrl(transaction: Transaction): Promise<URL> {
+    const as = await metadata()
     const url = new URL(as.authorization_endpoint ?? '')
     const params = url.searchParams
     params.set('response_type', 'code')
@@ -330,8 +382,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     params.set('code_challenge', await calculatePKCECodeChallenge(transaction.verifier))
     params.set('code_challenge_method', 'S256')
     if (transaction.nonce) params.set('nonce', transaction.nonce)
-    saveTransaction(transactionKey, transaction)
-    navigate(url)
+    return url
   }
 
   function handleCallback(input: string | URL = location.href): Promise<CallbackResult> {
@@ -341,6 +392,10 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     const state = states.length === 1 ? states[0] : undefined
     const existing = state === undefined ? undefined : inFlight.get(state)
     if (existing) return existing
+    if (options.popup && state?.startsWith(POPUP_STATE_PREFIX)) {
+      options.popup.forward(url, state)
+      return Promise.resolve({ returnTo: url.pathname, popup: true })
+    }
     // Taken (and so deleted) before any await: every later callback finds nothing.
     const transaction = takeTransaction(transactionKey, Date.now())
     const result = finishCallback(url, state, transaction)
@@ -403,7 +458,10 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (next instanceof LoginError) throw next
       setSession(next)
       if (persist) post({ type: 'session', session: next })
-      return { returnTo: toSameOriginPath(transaction.returnTo, location.origin) ?? '/' }
+      return {
+        returnTo: toSameOriginPath(transaction.returnTo, location.origin) ?? '/',
+        popup: false,
+      }
     } catch (cause) {
       const error =
         cause instanceof LoginError

@@ -13,5 +13,6 @@ export {
   type TokenStorage,
 } from './createLoginClient.ts'
 export { LoginError, type LoginErrorCode } from './errors.ts'
+export { type PopupLogin, popupLogin } from './popup.ts'
 export type { DiscoveredServer, ExplicitServer, LoginServer } from './server.ts'
 export type { IdTokenClaims } from './session.ts'

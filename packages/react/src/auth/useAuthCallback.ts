@@ -4,8 +4,11 @@ import { useAuthContext } from './AuthProvider.tsx'
 /** State of the callback route, from {@link useAuthCallback}. */
 export type AuthCallbackState =
   | { readonly status: 'pending' }
-  /** `returnTo` is a path on the app's own origin, safe to navigate to. */
-  | { readonly status: 'success'; readonly returnTo: string }
+  /**
+   * `returnTo` is a path on the app's own origin, safe to navigate to. `popup` is true inside a
+   * sign-in popup: the opener finishes the sign-in and this window is closing.
+   */
+  | { readonly status: 'success'; readonly returnTo: string; readonly popup: boolean }
   /** Usually a `LoginError`; show `error.description` as text only. */
   | { readonly status: 'error'; readonly error: Error }
 
@@ -24,8 +27,8 @@ export function useAuthCallback(): AuthCallbackState {
   useEffect(() => {
     let active = true
     client.handleCallback(url).then(
-      ({ returnTo }) => {
-        if (active) setState({ status: 'success', returnTo })
+      ({ returnTo, popup }) => {
+        if (active) setState({ status: 'success', returnTo, popup })
       },
       (error: unknown) => {
         if (active) {
