@@ -281,7 +281,10 @@ describe('callback validation', () => {
     const second = client.handleCallback(callback)
     expect(second).toBe(first)
     await expect(first).resolves.toEqual({ returnTo: '/records?tab=1', popup: false })
-    await expect(client.handleCallback(callback)).resolves.toEqual({ returnTo: '/records?tab=1', popup: false })
+    await expect(client.handleCallback(callback)).resolves.toEqual({
+      returnTo: '/records?tab=1',
+      popup: false,
+    })
     expect(tokenRequests()).toHaveLength(1)
     expect(sessionStorage.length).toBe(0)
   })
