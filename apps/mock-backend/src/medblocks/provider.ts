@@ -3,6 +3,7 @@ import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'o
 import type { FaultStore } from '../faults.ts'
 import { escapeHtml } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
+import { memoryAdapter } from './memoryAdapter.ts'
 import { findUser } from './users.ts'
 
 /** The first-party SPA client of the demo app (public, PKCE S256). */
@@ -61,6 +62,7 @@ export function createMedblocksProvider(
 ): Provider {
   const audience = fhirAudience(issuer)
   const configuration: Configuration = {
+    adapter: memoryAdapter(),
     clients: [
       {
         client_id: spaClientId,
