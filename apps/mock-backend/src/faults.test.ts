@@ -206,6 +206,25 @@ describe('test-mode faults', () => {
     expect(await res.json()).toMatchObject({ error: 'server_error' })
   })
 
+  it('should fail the Medblocks token endpoint and the hosted page on demand', async () => {
+    await arm({ kind: 'status', target: 'medblocksToken', status: 500 })
+    const res = await fetch(`${backend.origins.medblocks}/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://localhost:5173',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=refresh_token&refresh_token=x&client_id=oauth-connect-demo',
+    })
+    expect(res.status).toBe(500)
+    // The app can still read the failure: the fault keeps CORS for its origin.
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(await res.json()).toMatchObject({ error: 'server_error' })
+    await arm({ kind: 'status', target: 'complete', status: 502 })
+    const page = await fetch(`${backend.origins.bwell}/oauth/complete?status_code=success`)
+    expect(page.status).toBe(502)
+  })
+
   it('should disarm one fault by id', async () => {
     const a = await arm({ kind: 'coop', match: { providerId: 'greenleaf-rx' } })
     await arm({ kind: 'coop', match: { providerId: 'summit-diagnostics' } })

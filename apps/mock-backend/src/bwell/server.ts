@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Origins } from '../config.ts'
-import { type FaultStore, handleFaultControl } from '../faults.ts'
+import { applyHttpFaults, type FaultStore, handleFaultControl } from '../faults.ts'
 import { notFound, pathOf, sendJson } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 import type { AccessTokenVerifier } from '../medblocks/accessToken.ts'
@@ -44,6 +44,7 @@ export function createBwell(options: BwellOptions) {
     } else if (path === '/oauth/callback' && req.method === 'GET') {
       await callback(req, res)
     } else if (path === '/oauth/complete' && req.method === 'GET') {
+      if (await applyHttpFaults(faults, { target: 'complete' }, res)) return
       complete(req, res)
     } else if (path === '/system-access/status') {
       await systemAccess(req, res)
