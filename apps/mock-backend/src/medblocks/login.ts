@@ -21,11 +21,11 @@ function loginForm(uid: string, error?: string, username = ''): string {
     'Sign in to Medblocks',
     `<h1>Sign in to Medblocks</h1>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/interaction/${encodeURIComponent(uid)}/login" autocomplete="off">
+<form method="post" action="/interaction/${encodeURIComponent(uid)}/login">
 <label for="username">Username</label>
-<input id="username" name="username" required autofocus value="${escapeHtml(username)}">
+<input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(username)}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>
 <p><small>Local stand-in. Seeded users: ${hint}.</small></p>`,
