@@ -12,6 +12,7 @@ export interface Origins {
   app: string
 }
 
+/** The origins of DESIGN §3, used when no environment variable overrides them. */
 export const defaultOrigins: Origins = {
   bwell: 'http://127.0.0.1:4000',
   portal: 'http://127.0.0.1:4001',

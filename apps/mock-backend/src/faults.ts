@@ -17,8 +17,10 @@ export const faultTargets = [
   'opescareMetadata',
   'heartbeat',
 ] as const
+/** One of {@link faultTargets}. */
 export type FaultTarget = (typeof faultTargets)[number]
 
+/** What a fault does; see the README's fault table. */
 export const faultKinds = [
   'latency',
   'status',
@@ -27,6 +29,7 @@ export const faultKinds = [
   'shortTokenLifetime',
   'expiredFlow',
 ] as const
+/** One of {@link faultKinds}. */
 export type FaultKind = (typeof faultKinds)[number]
 
 const matchKeys = ['operation', 'providerId', 'connectionId', 'username', 'clientId'] as const

@@ -22,6 +22,7 @@ export const portalDecisions = {
   expire: 'expired',
   tamper: 'unauthorized',
 } as const
+/** A consent-page button. */
 export type PortalDecision = keyof typeof portalDecisions
 
 /**

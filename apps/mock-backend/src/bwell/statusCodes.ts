@@ -1,5 +1,6 @@
 /** The five outcomes of a b.well OAuth connection flow, as `status_code`. */
 export const statusCodes = ['success', 'error', 'cancelled', 'expired', 'unauthorized'] as const
+/** One of {@link statusCodes}. */
 export type StatusCode = (typeof statusCodes)[number]
 
 /** Narrows a query value to a status code; exact, case-sensitive. */
