@@ -289,6 +289,18 @@ describe('callback validation', () => {
     expect(sessionStorage.length).toBe(0)
   })
 
+  it('[SEC-8] joins the first exchange when handleCallback() reads the cleaned address', async () => {
+    const client = makeClient()
+    await authorize(client)
+    const first = client.handleCallback()
+    expect(location.search).toBe('')
+    const second = client.handleCallback()
+    expect(second).toBe(first)
+    await expect(second).resolves.toMatchObject({ returnTo: '/records?tab=1' })
+    expect(client.getSnapshot().status).toBe('signed-in')
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
   it('[SEC-8] sends no token request when the callback URL is loaded again', async () => {
     const client = makeClient()
     const callback = await authorize(client)

@@ -11,7 +11,6 @@ import {
   None,
   processAuthorizationCodeResponse,
   processRefreshTokenResponse,
-  processRevocationResponse,
   refreshTokenGrantRequest,
   revocationRequest,
   type TokenEndpointResponse,
@@ -233,6 +232,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
   const listeners = new Set<() => void>()
   const inFlight = new Map<string, Promise<CallbackResult>>()
+  let lastCallback: [cleanedHref: string, result: Promise<CallbackResult>] | undefined
   let refreshing: Promise<Session> | undefined
 
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(prefix)
@@ -387,10 +387,17 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
 
   function handleCallback(input: string | URL = location.href): Promise<CallbackResult> {
     const url = new URL(input)
-    stripCallbackParams(url)
+    const cleaned = stripCallbackParams(url)
     const states = url.searchParams.getAll('state')
     const state = states.length === 1 ? states[0] : undefined
-    const existing = state === undefined ? undefined : inFlight.get(state)
+    // A second `handleCallback()` in the same page (StrictMode) reads the address bar the first
+    // call already cleaned: it joins that call instead of failing.
+    const existing =
+      state === undefined
+        ? url.href === lastCallback?.[0]
+          ? lastCallback[1]
+          : undefined
+        : inFlight.get(state)
     if (existing) return existing
     if (options.popup && state?.startsWith(POPUP_STATE_PREFIX)) {
       options.popup.forward(url, state)
@@ -400,6 +407,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     const transaction = takeTransaction(transactionKey, Date.now())
     const result = finishCallback(url, state, transaction)
     if (state !== undefined) inFlight.set(state, result)
+    if (cleaned) lastCallback = [cleaned, result]
     return result
   }
 
@@ -418,7 +426,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       ) {
         throw new LoginError(
           'implicit_response_refused',
-          'callback carries implicit or hybrid parameters ("id_token", "token" or "access_token")',
+          'unexpected "id_token", "token" or "access_token" in the callback',
         )
       }
       if (!transaction) {
@@ -562,9 +570,8 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     }
     if (previous?.refreshToken && as.revocation_endpoint) {
       try {
-        await processRevocationResponse(
-          await revocationRequest(as, client, auth, previous.refreshToken, requestOptions),
-        )
+        // The answer does not matter: the local session is gone either way.
+        await revocationRequest(as, client, auth, previous.refreshToken, requestOptions)
       } catch {
         // The local session is already gone; the server's refresh token expires on its own.
       }
@@ -600,12 +607,16 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
 }
 
-/** Removes the authorization response from the address bar before anything else can leak it. */
-function stripCallbackParams(url: URL): void {
-  if (typeof location === 'undefined' || url.href !== location.href) return
+/**
+ * Removes the authorization response from the address bar before anything else can leak it.
+ * Returns the cleaned address when `url` was the current one.
+ */
+function stripCallbackParams(url: URL): string | undefined {
+  if (typeof location === 'undefined' || url.href !== location.href) return undefined
   const clean = new URL(url)
   for (const name of CALLBACK_PARAMS) clean.searchParams.delete(name)
   history.replaceState(history.state, '', clean)
+  return clean.href
 }
 
 /** Runs `task` under a Web Lock shared by the app's tabs, or directly where there are none. */

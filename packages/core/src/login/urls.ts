@@ -1,6 +1,5 @@
+import { checkRedirectUrl, sameOriginUrl } from '../connect/urls.ts'
 import { InvalidArgumentError } from '../errors.ts'
-
-const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
 /**
  * Whether `url` may be used for an authorization-server or resource request: `https:`, or
@@ -8,10 +7,8 @@ const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
  * and tokens on the wire.
  */
 export function isAllowedUrl(url: URL, allowInsecureLoopback: boolean): boolean {
-  return (
-    url.protocol === 'https:' ||
-    (allowInsecureLoopback && url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))
-  )
+  // The connection flow's rule (https:, or http: on loopback), with http: only when opted in.
+  return url.protocol === 'https:' || (allowInsecureLoopback && !!checkRedirectUrl(url.href))
 }
 
 /** Parses an option that must be an allowed absolute URL, or throws an argument error. */
@@ -30,10 +27,7 @@ export function parseUrlOption(value: unknown, field: string, allowInsecureLoopb
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11 open redirection
  */
 export function toSameOriginPath(value: unknown, origin: string): string | undefined {
-  // The browser's own URL parser decides: it is what location.assign will use.
-  if (typeof value !== 'string' || !URL.canParse(value, origin)) return undefined
-  const url = new URL(value, origin)
-  // A path that starts with "//" would be read as another host when assigned to location.
-  if (url.origin !== origin || url.pathname.startsWith('//')) return undefined
-  return url.pathname + url.search + url.hash
+  const url = sameOriginUrl(value, origin)
+  // A path that starts with "//" would be read as another host when given to a router.
+  return url && !url.pathname.startsWith('//') ? url.pathname + url.search + url.hash : undefined
 }
