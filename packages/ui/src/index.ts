@@ -1,4 +1,11 @@
 // Public API of `@oauth-connect/ui`. The stylesheet is a separate entry: `@oauth-connect/ui/styles.css`.
+export {
+  type AuthButtonProps,
+  LoginButton,
+  type LoginButtonProps,
+  LogoutButton,
+  type LogoutButtonProps,
+} from './AuthButtons.tsx'
 export type {
   ButtonProps,
   ButtonRenderState,

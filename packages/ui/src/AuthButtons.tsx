@@ -1,0 +1,154 @@
+import type { LoginOptions, LogoutOptions } from '@oauth-connect/core/login'
+import { type UseAuthResult, useAuth } from '@oauth-connect/react'
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
+import {
+  type ButtonRenderState,
+  type ButtonState,
+  classOf,
+  mainButtonProps,
+  regionProps,
+  type StyleProps,
+} from './buttonState.ts'
+import { type AuthMessages, defaultAuthMessages } from './messages.ts'
+
+/** Props shared by {@link LoginButton} and {@link LogoutButton}. */
+export interface AuthButtonProps extends StyleProps<ButtonRenderState> {
+  /** Overrides some or all texts, e.g. a translation. */
+  readonly messages?: Partial<AuthMessages>
+  /** Replaces the label; a function gets the render state. */
+  readonly children?: ReactNode | ((state: ButtonRenderState) => ReactNode)
+  /** Ignores presses and sets `aria-disabled`. */
+  readonly isDisabled?: boolean
+  /** Called when the action rejects; the failure is also announced. */
+  readonly onError?: (error: unknown) => void
+}
+
+/** Props of {@link LoginButton}. */
+export interface LoginButtonProps extends AuthButtonProps {
+  /** Passed to `login`; popup mode is cancelled when the button unmounts. */
+  readonly options?: LoginOptions
+}
+
+/** Props of {@link LogoutButton}. */
+export interface LogoutButtonProps extends AuthButtonProps {
+  /** Passed to `logout`. */
+  readonly options?: LogoutOptions
+}
+
+/** What differs between the two buttons. */
+interface Kind {
+  run(auth: UseAuthResult, signal: AbortSignal, options: object | undefined): Promise<void>
+  state(status: UseAuthResult['status'], busy: boolean, failed: boolean): ButtonState
+  labels: { readonly [S in ButtonState]?: keyof AuthMessages }
+  failure: keyof AuthMessages
+}
+
+/**
+ * One press runs one action: a ref guards it before React re-renders, so a double click starts
+ * one sign-in. Unmounting aborts it and drops its result.
+ */
+function AuthButton({
+  kind,
+  options,
+  ...props
+}: AuthButtonProps & { kind: Kind; options: object | undefined }): ReactNode {
+  const { messages, children, className, unstyled, isDisabled, onError } = props
+  const auth = useAuth()
+  const [busy, setBusy] = useState(false)
+  const [failed, setFailed] = useState(false)
+  const running = useRef<AbortController>(undefined)
+  const id = useId()
+  useEffect(() => () => running.current?.abort(), [])
+
+  const text = (key: keyof AuthMessages) => messages?.[key] ?? defaultAuthMessages[key]
+  const state = kind.state(auth.status, busy, failed)
+  const render: ButtonRenderState = {
+    state,
+    isPending: state === 'pending',
+    isDisabled: !!isDisabled || state === 'pending' || state === 'success',
+  }
+  const regions = regionProps(id, state === 'error' ? text(kind.failure) : '', true)
+  const press = () => {
+    if (render.isDisabled || running.current) return
+    const controller = new AbortController()
+    const settle = (isFailure: boolean) => {
+      if (controller.signal.aborted) return false
+      running.current = undefined
+      setBusy(false)
+      setFailed(isFailure)
+      return true
+    }
+    running.current = controller
+    setBusy(true)
+    setFailed(false)
+    kind.run(auth, controller.signal, options).then(
+      () => settle(false),
+      (error: unknown) => {
+        if (settle(true)) onError?.(error)
+      },
+    )
+  }
+  return (
+    <div className={classOf('oc-group', unstyled)} data-state={state}>
+      <button
+        {...mainButtonProps(render, press, regions.describedBy)}
+        className={classOf(
+          'oc-button',
+          unstyled,
+          typeof className === 'function' ? className(render) : className,
+        )}
+      >
+        {typeof children === 'function'
+          ? children(render)
+          : (children ?? text(kind.labels[state] ?? (kind.labels.idle as keyof AuthMessages)))}
+      </button>
+      <div {...regions.statusProps} className={classOf('oc-message', unstyled)} />
+      <div {...regions.alertProps} className={classOf('oc-message oc-alert', unstyled)} />
+    </div>
+  )
+}
+
+const loginKind: Kind = {
+  run: (auth, signal, options) => auth.login({ signal, ...options }),
+  state: (status, busy, failed) =>
+    busy || status === 'loading'
+      ? 'pending'
+      : status === 'signed-in'
+        ? 'success'
+        : failed || status === 'error'
+          ? 'error'
+          : 'idle',
+  labels: { idle: 'signIn', pending: 'signingIn', success: 'signedIn' },
+  failure: 'signInFailed',
+}
+
+const logoutKind: Kind = {
+  run: (auth, _signal, options) => auth.logout(options),
+  state: (status, busy, failed) =>
+    busy ? 'pending' : failed ? 'error' : status === 'signed-in' ? 'idle' : 'success',
+  labels: { idle: 'signOut', pending: 'signingOut' },
+  failure: 'signOutFailed',
+}
+
+/**
+ * Starts a sign-in through `useAuth().login`. Labels: "Sign in", "Signing in…" while it starts or
+ * the session loads, "Signed in" (`aria-disabled`) once signed in; a failure is announced as an
+ * alert. Needs an `AuthProvider` above it.
+ *
+ * @param props see {@link LoginButtonProps}
+ * @returns the button group, with the same markup and classes as `ConnectProviderButton`
+ */
+export function LoginButton({ options, ...props }: LoginButtonProps): ReactNode {
+  return <AuthButton {...props} kind={loginKind} options={options} />
+}
+
+/**
+ * Signs out through `useAuth().logout`. Labels: "Sign out", "Signing out…"; `aria-disabled` with
+ * `data-state="success"` while nobody is signed in; a failure is announced as an alert.
+ *
+ * @param props see {@link LogoutButtonProps}
+ * @returns the button group, with the same markup and classes as `ConnectProviderButton`
+ */
+export function LogoutButton({ options, ...props }: LogoutButtonProps): ReactNode {
+  return <AuthButton {...props} kind={logoutKind} options={options} />
+}
