@@ -1,0 +1,134 @@
+// Leaks: many attempts with mixed outcomes through connectProvider in one page, then a count of
+// what is still alive (listeners, timeouts, intervals, BroadcastChannels; must be 0) and the JS
+// heap before and after, each after a forced GC. Run alone with `node bench/leaks.mjs`.
+import { instrumentScript } from './harness/bundles.mjs'
+import { openApp, popupsClosed, startBrowserSession } from './harness/session.mjs'
+import { isMain } from './lib/paths.mjs'
+
+/**
+ * @typedef {object} Heap
+ * @property {number} usedSize bytes
+ * @property {number} totalSize bytes
+ */
+
+/**
+ * @typedef {object} LeakResult
+ * @property {import('./harness/pages/app.ts').LeakRun} run
+ * @property {import('./harness/pages/instrument.ts').LeakSnapshot} alive
+ * @property {number} aliveTotal listeners + timeouts + intervals + BroadcastChannels
+ * @property {Heap} heapBefore
+ * @property {Heap} heapAfter
+ * @property {number} warmup attempts before the count started
+ * @property {boolean} selfCheck the instrument saw one deliberately leaked item of each kind
+ * @property {boolean} ok
+ */
+
+/**
+ * Proves the count can fail: one listener, timeout, interval and channel left alive must read as
+ * four, and zero once released.
+ * @param {import('@playwright/test').Page} page
+ * @returns {Promise<boolean>}
+ */
+function instrumentSelfCheck(page) {
+  return page.evaluate(() => {
+    const leaks = window.__leaks
+    if (!leaks) throw new Error('the leak instrument is not installed')
+    leaks.start()
+    const listener = () => {}
+    addEventListener('message', listener)
+    const timeout = setTimeout(() => {}, 60_000)
+    const interval = setInterval(() => {}, 60_000)
+    const channel = new BroadcastChannel('oauth-connect-bench-self-check')
+    const alive = leaks.snapshot()
+    removeEventListener('message', listener)
+    clearTimeout(timeout)
+    clearInterval(interval)
+    channel.close()
+    const released = leaks.snapshot()
+    const total = (/** @type {import('./harness/pages/instrument.ts').LeakSnapshot} */ s) =>
+      s.listeners + s.timeouts + s.intervals + s.broadcastChannels
+    return (
+      alive.listeners === 1 &&
+      alive.timeouts === 1 &&
+      alive.intervals === 1 &&
+      alive.broadcastChannels === 1 &&
+      total(released) === 0
+    )
+  })
+}
+
+/**
+ * @param {import('./harness/session.mjs').BrowserSession} session
+ * @param {{ attempts?: number, warmup?: number, lanes?: number }} [options]
+ * @returns {Promise<LeakResult>}
+ */
+export async function runLeaks(session, options = {}) {
+  const { attempts = 1000, warmup = 11, lanes = 3 } = options
+  const context = await session.browser.newContext()
+  try {
+    await context.addInitScript({ content: await instrumentScript() })
+    const page = await openApp(context, session.appUrl)
+    const cdp = await context.newCDPSession(page)
+    /** @returns {Promise<Heap>} */
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage')
+      const { usedSize, totalSize } = await cdp.send('Runtime.getHeapUsage')
+      return { usedSize, totalSize }
+    }
+    /**
+     * @param {number} n
+     * @returns {Promise<import('./harness/pages/app.ts').LeakRun>}
+     */
+    const runAttempts = (n) =>
+      page.evaluate(
+        ([count, l]) => {
+          if (!window.bench) throw new Error('window.bench is not installed')
+          return window.bench.leaks(count, l)
+        },
+        /** @type {const} */ ([n, lanes]),
+      )
+
+    // One round of every kind first, so lazily compiled code and caches are not counted as growth.
+    await runAttempts(warmup)
+    await popupsClosed(context, page)
+    const selfCheck = await instrumentSelfCheck(page)
+    const heapBefore = await heap()
+    await page.evaluate(() => {
+      if (!window.__leaks) throw new Error('the leak instrument is not installed')
+      window.__leaks.start()
+    })
+    const run = await runAttempts(attempts)
+    // Counted the moment the last attempt settled: settling must already have torn it all down.
+    const alive = await page.evaluate(() => {
+      if (!window.__leaks) throw new Error('the leak instrument is not installed')
+      return window.__leaks.snapshot()
+    })
+    await popupsClosed(context, page)
+    const heapAfter = await heap()
+    await cdp.detach()
+    const aliveTotal = alive.listeners + alive.timeouts + alive.intervals + alive.broadcastChannels
+    return {
+      run,
+      alive,
+      aliveTotal,
+      heapBefore,
+      heapAfter,
+      warmup,
+      selfCheck,
+      ok: aliveTotal === 0 && selfCheck,
+    }
+  } finally {
+    await context.close()
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const session = await startBrowserSession()
+  try {
+    const result = await runLeaks(session)
+    console.log(JSON.stringify(result, null, 2))
+    process.exitCode = result.ok ? 0 : 1
+  } finally {
+    await session.close()
+  }
+}
