@@ -478,6 +478,18 @@ describe('storage', () => {
     expect(sessionStorage.length).toBe(0)
   })
 
+  it('[SEC-10] drops an abandoned transaction once it has expired', async () => {
+    const client = makeClient()
+    await client.login()
+    expect(sessionStorage.length).toBe(1)
+    makeClient()
+    expect(sessionStorage.length).toBe(1)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 600_000)
+    makeClient()
+    expect(sessionStorage.length).toBe(0)
+  })
+
   it('[SEC-11] strips code and state from the address bar before the token request', async () => {
     const client = makeClient()
     const callback = await authorize(client)

@@ -21,7 +21,12 @@ import { LoginError, type LoginErrorCode } from './errors.ts'
 import type { PopupLogin } from './popup.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import { type IdTokenClaims, isSession, readSession, type Session } from './session.ts'
-import { saveTransaction, type Transaction, takeTransaction } from './transaction.ts'
+import {
+  dropExpiredTransaction,
+  saveTransaction,
+  type Transaction,
+  takeTransaction,
+} from './transaction.ts'
 import { parseUrlOption, toSameOriginPath } from './urls.ts'
 
 /** Where the client keeps tokens. */
@@ -224,6 +229,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   const transactionKey = `${prefix}:transaction`
   const sessionKey = `${prefix}:session`
 
+  dropExpiredTransaction(transactionKey, Date.now())
   let session = persist ? readSession(sessionKey) : undefined
   let snapshot: AuthSnapshot = {
     status: session ? 'signed-in' : 'signed-out',

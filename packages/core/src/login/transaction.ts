@@ -30,19 +30,26 @@ export function saveTransaction(key: string, transaction: Transaction): void {
   sessionStorage.setItem(key, JSON.stringify(transaction))
 }
 
+function readTransaction(key: string, now: number): Transaction | undefined {
+  try {
+    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
+    return isTransaction(value) && now - value.createdAt < TRANSACTION_TTL_MS ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Reads and deletes the stored attempt in one step, so a second callback finds nothing.
  * Returns `undefined` when there is none, it is malformed, or it has expired.
  */
 export function takeTransaction(key: string, now: number): Transaction | undefined {
-  const raw = sessionStorage.getItem(key)
+  const transaction = readTransaction(key, now)
   sessionStorage.removeItem(key)
-  if (raw === null) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch {
-    return undefined
-  }
-  return isTransaction(value) && now - value.createdAt < TRANSACTION_TTL_MS ? value : undefined
+  return transaction
+}
+
+/** Deletes an abandoned attempt (the user never came back), so its verifier does not linger. */
+export function dropExpiredTransaction(key: string, now: number): void {
+  if (!readTransaction(key, now)) sessionStorage.removeItem(key)
 }

@@ -8,7 +8,7 @@ export {
 export { ResourceError, type ResourceErrorCode } from './errors.ts'
 export { type UseAuthResult, useAuth } from './useAuth.ts'
 export { type AuthCallbackState, useAuthCallback } from './useAuthCallback.ts'
-export { FHIR_JSON, fetchJson, useAuthorizedQuery } from './useAuthorizedQuery.ts'
+export { FHIR_JSON, fetchAuthorizedJson, useAuthorizedQuery } from './useAuthorizedQuery.ts'
 export {
   type FhirBundle,
   type FhirResource,

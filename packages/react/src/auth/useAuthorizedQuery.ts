@@ -13,7 +13,7 @@ export const FHIR_JSON = 'application/fhir+json'
  *
  * @throws {ResourceError} `http_error` for a non-2xx status, `invalid_body` for non-JSON
  */
-export async function fetchJson(
+export async function fetchAuthorizedJson(
   client: LoginClient,
   url: string,
   signal: AbortSignal,
@@ -50,7 +50,7 @@ export function useAuthorizedQuery(key: QueryKey, url: string): UseQueryResult<u
   const { status } = useAuth()
   return useQuery({
     queryKey: key,
-    queryFn: ({ signal }) => fetchJson(client, url, signal),
+    queryFn: ({ signal }) => fetchAuthorizedJson(client, url, signal),
     enabled: status === 'signed-in',
   })
 }

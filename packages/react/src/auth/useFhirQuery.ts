@@ -3,7 +3,7 @@ import { type UseQueryResult, useQuery } from '@tanstack/react-query'
 import { useAuthContext } from './AuthProvider.tsx'
 import { ResourceError } from './errors.ts'
 import { useAuth } from './useAuth.ts'
-import { fetchJson } from './useAuthorizedQuery.ts'
+import { fetchAuthorizedJson } from './useAuthorizedQuery.ts'
 
 /** A FHIR resource: only `resourceType` is checked. */
 export interface FhirResource {
@@ -78,7 +78,7 @@ export function useFhirQuery(
   return useQuery({
     queryKey: ['oauth-connect', 'fhir', fhirBaseUrl, resourceType, params],
     queryFn: async ({ signal }) => {
-      const body = await fetchJson(client, url.href, signal)
+      const body = await fetchAuthorizedJson(client, url.href, signal)
       if (!isBundle(body)) {
         throw new ResourceError('invalid_body', `"${url.href}" did not answer a FHIR Bundle`, 200)
       }
