@@ -1,3 +1,5 @@
+import { channelName } from './status.ts'
+
 /** What redirect mode keeps in `sessionStorage` while the tab is away at the provider. */
 export interface AttemptRecord {
   readonly attemptId: string
@@ -10,8 +12,8 @@ export interface AttemptRecord {
   readonly expiresAt: number
 }
 
-/** The `sessionStorage` key of a redirect-mode attempt. */
-export const attemptKey = (attemptId: string): string => `oauth-connect:attempt:${attemptId}`
+/** The `sessionStorage` key of a redirect-mode attempt: the same name as its channel. */
+export const attemptKey: (attemptId: string) => string = channelName
 
 /** Reads and deletes a redirect-mode attempt record, so it is used at most once. */
 export function takeAttempt(attemptId: string): AttemptRecord | undefined {
@@ -20,10 +22,8 @@ export function takeAttempt(attemptId: string): AttemptRecord | undefined {
     const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
     sessionStorage.removeItem(key)
     const record = value as Partial<AttemptRecord> | null
-    // Written by connectProvider on this origin; check only what a stale format could break.
-    return record?.attemptId === attemptId && typeof record.returnPath === 'string'
-      ? (record as AttemptRecord)
-      : undefined
+    // Written by connectProvider on this origin; completeConnection re-checks the return path.
+    return record?.attemptId === attemptId ? (record as AttemptRecord) : undefined
   } catch {
     return undefined
   }

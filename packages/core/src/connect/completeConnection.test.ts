@@ -30,7 +30,7 @@ function fakeOpener() {
 }
 
 function store(record: Record<string, unknown>) {
-  sessionStorage.setItem(`oauth-connect:attempt:${ID}`, JSON.stringify(record))
+  sessionStorage.setItem(`oauth-connect:${ID}`, JSON.stringify(record))
 }
 
 describe('completeConnection', () => {
@@ -106,7 +106,7 @@ describe('completeConnection', () => {
           elapsedMs: 6000,
         },
       })
-      expect(sessionStorage.getItem(`oauth-connect:attempt:${ID}`)).toBeNull()
+      expect(sessionStorage.getItem(`oauth-connect:${ID}`)).toBeNull()
       expect(location.search).toBe('')
       expect(env.closes.count).toBe(0)
       expect(completeConnection()).toEqual({ kind: 'none' })

@@ -32,17 +32,17 @@ export type CompletionResult =
  */
 export function completeConnection(): CompletionResult {
   const url = new URL(location.href)
-  const ids = url.searchParams.getAll('attempt')
-  const attemptId = ids[0]
-  if (ids.length !== 1 || !attemptId || !/^[0-9a-f]{32}$/.test(attemptId)) return { kind: 'none' }
+  // Several values join with commas, which the pattern refuses, as it refuses none at all.
+  const attemptId = String(url.searchParams.getAll('attempt'))
+  if (!/^[0-9a-f]{32}$/.test(attemptId)) return { kind: 'none' }
   const statusCode = parseStatusCode(url.search)
   url.searchParams.delete('attempt')
   url.searchParams.delete('status_code')
-  history.replaceState(history.state, '', url.pathname + url.search + url.hash)
+  history.replaceState(history.state, '', url)
 
   const record = takeAttempt(attemptId)
   if (record && !window.opener) {
-    const now = connectEnv.now()
+    const now = Date.now()
     const outcome = {
       attemptId,
       connectionId: record.connectionId,
@@ -56,7 +56,7 @@ export function completeConnection(): CompletionResult {
     return {
       kind: 'redirect',
       outcome,
-      returnPath: back ? back.pathname + back.search + back.hash : '/',
+      returnPath: back ? back.href.slice(back.origin.length) : '/',
     }
   }
 

@@ -396,7 +396,7 @@ describe('connectProvider', () => {
       expect(env.assigned).toEqual([PROVIDER])
       expect(attempt.events.map((event) => event.type)).toEqual(['redirecting'])
       const stored = JSON.parse(
-        sessionStorage.getItem(`oauth-connect:attempt:${attempt.attemptId()}`) ?? 'null',
+        sessionStorage.getItem(`oauth-connect:${attempt.attemptId()}`) ?? 'null',
       )
       expect(stored).toMatchObject({
         attemptId: attempt.attemptId(),
@@ -636,7 +636,7 @@ describe('connectProvider', () => {
       await flush()
       post('status-success')
       const failed = await failing.promise
-      expect(failed.status === 'error' && failed.cause?.code).toBe('confirm_failed')
+      expect(failed.status === 'error' && failed.cause?.code).toBe('not_confirmed')
       expect(failed.status === 'error' && failed.cause?.cause).toBe(cause)
     })
 
@@ -750,7 +750,6 @@ describe('connectProvider', () => {
     it.each<[string, Options]>([
       ['connectionId', { connectionId: '' }],
       ['getRedirectUrl', { getRedirectUrl: 'https://x' as unknown as () => string }],
-      ['mode', { mode: 'tab' as 'popup' }],
       ['timeoutMs', { timeoutMs: 0 }],
       ['pollIntervalMs', { pollIntervalMs: Number.NaN }],
       ['callbackUrl', { callbackUrl: 'https://evil.test/connect/callback' }],
@@ -779,7 +778,7 @@ describe('connectProvider', () => {
       await flush()
       expect(env.assigned).toEqual([PROVIDER])
       const stored = JSON.parse(
-        sessionStorage.getItem(`oauth-connect:attempt:${attempt.attemptId()}`) ?? 'null',
+        sessionStorage.getItem(`oauth-connect:${attempt.attemptId()}`) ?? 'null',
       )
       expect(stored.returnPath).toBe('/settings?tab=sources')
       expect(attempt.getRedirectUrl).toHaveBeenCalledWith(
@@ -816,28 +815,26 @@ describe('connectProvider', () => {
     })
   })
 
-  it('should keep going when onEvent throws', async () => {
+  it('should let a throwing onEvent surface without breaking the attempt', async () => {
     const failure = new Error('analytics down')
-    const thrown: unknown[] = []
-    const original = globalThis.queueMicrotask
-    vi.stubGlobal('queueMicrotask', (task: () => void) =>
-      original(() => {
-        try {
-          task()
-        } catch (error) {
-          thrown.push(error)
-        }
-      }),
-    )
-    const attempt = start({
-      onEvent: () => {
-        throw failure
+    const events: string[] = []
+    const options = {
+      connectionId: 'conn-throw',
+      getRedirectUrl: async () => PROVIDER,
+      allowedOrigins: [BWELL],
+      onEvent: (event: ConnectionEvent) => {
+        events.push(event.type)
+        if (event.type === 'opened') throw failure
       },
-    })
+    }
+    expect(() => connectProvider(options)).toThrow(failure)
+    const promise = connectProvider(options)
+    expect(opened).toBe(1)
     await flush()
+    expect(popup.navigations).toEqual([PROVIDER])
     post('status-success')
-    expect((await attempt.promise).status).toBe('success')
-    await flush()
-    expect(thrown).toContain(failure)
+    expect((await promise).status).toBe('success')
+    expect(events).toEqual(['opened', 'navigated', 'settled'])
+    expectClean()
   })
 })

@@ -13,7 +13,7 @@ import type {
   OutcomeChannel,
 } from './outcome.ts'
 import { pollLocation } from './poll.ts'
-import { openPopup } from './popup.ts'
+import { openPopup, type PopupHandle } from './popup.ts'
 import { failure, type Settlement, settlementFor } from './settlement.ts'
 import { channelName, parseCompletionMessage, parseStatusCode, type StatusCode } from './status.ts'
 import { startTimeout } from './timeout.ts'
@@ -74,7 +74,10 @@ export interface ConnectProviderOptions {
   readonly confirm?: (request: ConfirmRequest) => Promise<boolean>
   /** Aborting it settles the attempt as `aborted`. */
   readonly signal?: AbortSignal
-  /** Reports each phase with a timestamp; `settled` carries the outcome. */
+  /**
+   * Reports each phase with a timestamp; `settled` carries the outcome. It should not throw: a
+   * throw is not caught, though the attempt still settles and cleans up.
+   */
   readonly onEvent?: (event: ConnectionEvent) => void
   /** Shown in the blank popup as "Connecting to {providerName}…". */
   readonly providerName?: string
@@ -85,11 +88,11 @@ export interface ConnectProviderOptions {
 /** Lets late messages in after the popup reads closed. */
 const CLOSED_GRACE_MS = 500
 const DETACHED_CONFIRM_MS = 3000
-const CHANNELS: readonly CompletionChannel[] = ['message', 'poll', 'broadcast', 'closed']
 
-const attempts = new Map<string, { promise: Promise<ConnectionOutcome>; focus(): void }>()
+const attempts = new Map<string, [Promise<ConnectionOutcome>, PopupHandle | undefined]>()
 
-const isPositive = (value: number) => Number.isFinite(value) && value > 0
+// Timers fire at once for delays of 2^31 ms or more, and for NaN.
+const isDelay = (ms: number) => ms > 0 && ms < 2 ** 31
 
 /**
  * Runs one connection attempt: opens the popup synchronously, fetches the redirect URL, navigates,
@@ -110,7 +113,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     getRedirectUrl,
     allowedOrigins = [],
     mode = 'popup',
-    channels = CHANNELS,
+    channels,
     timeoutMs = 300_000,
     pollIntervalMs = 500,
     allowedHosts,
@@ -125,52 +128,35 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
   const returnUrl = sameOriginUrl(options.returnPath ?? location.href, origin)
   assertArgument(typeof connectionId === 'string' && connectionId, 'connectionId')
   assertArgument(typeof getRedirectUrl === 'function', 'getRedirectUrl')
-  assertArgument(['popup', 'redirect', 'auto'].includes(mode), 'mode')
-  assertArgument(isPositive(timeoutMs), 'timeoutMs')
-  assertArgument(isPositive(pollIntervalMs), 'pollIntervalMs')
-  assertArgument(confirm === undefined || typeof confirm === 'function', 'confirm')
-  assertArgument(
-    channels.every((channel) => CHANNELS.includes(channel)),
-    'channels',
-  )
+  assertArgument(isDelay(timeoutMs), 'timeoutMs')
+  assertArgument(isDelay(pollIntervalMs), 'pollIntervalMs')
   assertArgument(callbackUrl === undefined ? mode === 'popup' : redirectUri, 'callbackUrl')
   assertArgument(returnUrl, 'returnPath')
 
   const existing = attempts.get(connectionId)
   if (existing) {
-    existing.focus()
-    return existing.promise
+    existing[1]?.focus()
+    return existing[0]
   }
 
   const attemptId = newAttemptId()
-  const start = connectEnv.now()
+  const start = Date.now()
   const popup =
     mode === 'redirect'
       ? undefined
       : openPopup({
-          message: `Connecting${options.providerName ? ` to ${options.providerName}` : ''}…`,
+          message: `Connecting to ${options.providerName ?? 'your provider'}…`,
         })
   const redirect = !popup && mode !== 'popup'
   redirectUri?.searchParams.set('attempt', attemptId)
 
-  const emit = (type: ConnectionPhase, outcome?: ConnectionOutcome) => {
-    try {
-      onEvent?.({
-        type,
-        attemptId,
-        connectionId,
-        at: connectEnv.now(),
-        ...(outcome && { outcome }),
-      })
-    } catch (error) {
-      // An analytics callback must not break the flow, nor be silenced.
-      queueMicrotask(() => {
-        throw error
-      })
-    }
-  }
+  // An onEvent that throws is not caught: every phase is emitted after the state it reports, so
+  // the attempt still settles and cleans up, and the error surfaces where it was thrown.
+  const emit = (type: ConnectionPhase, outcome?: ConnectionOutcome) =>
+    onEvent?.({ type, attemptId, connectionId, at: Date.now(), outcome })
 
   const controller = new AbortController()
+  const request = { connectionId, attemptId, signal: controller.signal }
   const disposers: (() => void)[] = []
   let resolve: (outcome: ConnectionOutcome) => void = () => {}
   const promise = new Promise<ConnectionOutcome>((done) => {
@@ -188,7 +174,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
       ...fields,
       attemptId,
       connectionId,
-      elapsedMs: connectEnv.now() - start,
+      elapsedMs: Date.now() - start,
     } as ConnectionOutcome
     resolve(outcome)
     emit('settled', outcome)
@@ -200,27 +186,21 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
     end('blocked')
     return promise
   }
-  attempts.set(connectionId, { promise, focus: () => popup?.focus() })
-  if (popup) emit('opened')
+  attempts.set(connectionId, [promise, popup])
 
   let confirming = false
   // Detached polls pass 'confirm': there a "no" or a failure only means "not yet".
   const ask = (channel: OutcomeChannel) => {
     if (!confirm || confirming) return
     confirming = true
-    const final = channel !== 'confirm'
-    confirm({ connectionId, attemptId, signal: controller.signal }).then(
-      (ok) => {
-        confirming = false
-        if (ok) settle(settlementFor('success', channel))
-        else if (final)
-          settle(failure(channel, 'not_confirmed', '"confirm" said no', undefined, 'success'))
-      },
-      (error: unknown) => {
-        confirming = false
-        if (final) settle(failure(channel, 'confirm_failed', '"confirm" failed', error, 'success'))
-      },
-    )
+    const done = (ok: boolean, cause?: unknown) => {
+      confirming = false
+      if (ok) settle(settlementFor('success', channel))
+      else if (channel !== 'confirm') {
+        settle(failure(channel, 'not_confirmed', 'confirm', cause, 'success'))
+      }
+    }
+    confirm(request).then(done, (error: unknown) => done(false, error))
   }
   const report = (code: StatusCode | 'failure' | undefined, channel: OutcomeChannel) =>
     code === 'success' && confirm ? ask(channel) : settle(settlementFor(code, channel))
@@ -231,7 +211,7 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
 
   let detachable = !!confirm
   if (popup) {
-    const use = (channel: CompletionChannel) => channels.includes(channel)
+    const use = (channel: CompletionChannel) => !channels || channels.includes(channel)
     if (use('message')) {
       on(
         listenForMessage<StatusCode | 'failure'>({
@@ -288,32 +268,27 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         JSON.stringify({
           attemptId,
           connectionId,
-          returnPath: returnUrl.pathname + returnUrl.search + returnUrl.hash,
+          returnPath: returnUrl.href.slice(origin.length),
           createdAt: start,
           expiresAt: start + timeoutMs,
         }),
       )
     } catch (error) {
-      settle(failure('redirect', 'storage_unavailable', 'no "sessionStorage"', error))
+      settle(failure('redirect', 'storage_unavailable', 'sessionStorage', error))
     }
   }
   if (signal?.aborted) end('aborted')
 
   Promise.resolve()
     .then(() =>
-      getRedirectUrl({
-        connectionId,
-        attemptId,
-        signal: controller.signal,
-        ...(redirectUri && { redirectUri: redirectUri.href }),
-      }),
+      getRedirectUrl({ ...request, ...(redirectUri && { redirectUri: redirectUri.href }) }),
     )
     .then(
       (value) => {
         if (controller.signal.aborted) return
         const url = checkRedirectUrl(value, allowedHosts)
         if (!url) {
-          settle(failure('redirect-url', 'unsafe_redirect_url', 'unsafe "redirectUrl"'))
+          settle(failure('redirect-url', 'unsafe_redirect_url', 'redirectUrl'))
         } else if (popup) {
           popup.navigate(url)
           emit('navigated')
@@ -323,7 +298,8 @@ export function connectProvider(options: ConnectProviderOptions): Promise<Connec
         }
       },
       (error: unknown) =>
-        settle(failure('redirect-url', 'redirect_url_failed', '"getRedirectUrl" failed', error)),
+        settle(failure('redirect-url', 'redirect_url_failed', 'getRedirectUrl', error)),
     )
+  if (popup && !controller.signal.aborted) emit('opened')
   return promise
 }

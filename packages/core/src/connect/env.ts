@@ -18,11 +18,10 @@ export interface ConnectEnv {
   assign(url: string): void
   /** Closes the current window (the callback page). */
   close(): void
-  /** Milliseconds since the epoch. */
-  now(): number
 }
 
-const defaults: ConnectEnv = {
+/** The environment in use. Read it at call time; never cache its methods. */
+export const connectEnv: ConnectEnv = {
   // Looked up on each call so fake timers installed later still reach them.
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
@@ -37,11 +36,7 @@ const defaults: ConnectEnv = {
   open: (url, target, features) => window.open(url, target, features),
   assign: (url) => window.location.assign(url),
   close: () => window.close(),
-  now: () => Date.now(),
 }
-
-/** The environment in use. Read it at call time; never cache its methods. */
-export const connectEnv: ConnectEnv = { ...defaults }
 
 /**
  * Replaces parts of {@link connectEnv}, for tests, benchmarks and non-browser hosts.

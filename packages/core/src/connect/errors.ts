@@ -10,10 +10,8 @@ export type ConnectionErrorCode =
   | 'invalid_status_code'
   /** The hosted completion page reported `'status-failure'` without a status code. */
   | 'provider_failure'
-  /** `confirm` answered `false`: the backend does not see the connection. */
+  /** `confirm` answered `false` (the backend does not see the connection) or threw (see `cause`). */
   | 'not_confirmed'
-  /** `confirm` threw. */
-  | 'confirm_failed'
   /** Redirect mode could not store its attempt record in `sessionStorage`. */
   | 'storage_unavailable'
 

@@ -11,8 +11,6 @@ export interface MessageListenerOptions<T> {
   readonly parse: (data: unknown) => T | undefined
   /** Called for every message that passes the three checks. */
   readonly onMessage: (value: T, event: MessageEvent) => void
-  /** Where to listen. Default `window`. */
-  readonly target?: EventTarget
 }
 
 /**
@@ -26,8 +24,8 @@ export interface MessageListenerOptions<T> {
  */
 export function listenForMessage<T>(options: MessageListenerOptions<T>): () => void {
   const origins = normalizeOrigins(options.allowedOrigins)
-  const { source, parse, onMessage, target = window } = options
-  return connectEnv.listen(target, 'message', (event) => {
+  const { source, parse, onMessage } = options
+  return connectEnv.listen(window, 'message', (event) => {
     const message = event as MessageEvent
     if (!origins.includes(message.origin) || message.source !== source) return
     const value = parse(message.data)

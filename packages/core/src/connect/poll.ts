@@ -41,7 +41,8 @@ export function pollLocation<T>(options: PollOptions<T>): () => void {
   }
   const id = connectEnv.setInterval(() => {
     const href = read()
-    if (href === undefined || !URL.canParse(href)) return
+    if (href === undefined) return
+    // A window's location is always a valid URL; about:blank included.
     const url = new URL(href)
     if (url.origin !== expected.origin || url.pathname !== expected.pathname) return
     for (const [name, wanted] of expected.searchParams) {

@@ -56,7 +56,6 @@ export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefin
   if (message) {
     try {
       // textContent, never innerHTML: the provider name may come from an API.
-      popup.document.title = message
       popup.document.body.textContent = message
     } catch {
       // A reused window may already be cross-origin; the interstitial is cosmetic.

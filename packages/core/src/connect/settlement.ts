@@ -1,4 +1,4 @@
-import { ConnectionError } from './errors.ts'
+import { ConnectionError, type ConnectionErrorCode } from './errors.ts'
 import type { ConnectionOutcome, OutcomeChannel } from './outcome.ts'
 import type { StatusCode } from './status.ts'
 
@@ -9,18 +9,21 @@ export type Settlement = ConnectionOutcome extends infer O
     : never
   : never
 
-/** Builds an `error` settlement carrying a {@link ConnectionError}. */
+/**
+ * Builds an `error` settlement carrying a {@link ConnectionError} whose message names `field`,
+ * e.g. `"redirectUrl": unsafe redirect url`.
+ */
 export function failure(
   channel: OutcomeChannel,
-  code: ConstructorParameters<typeof ConnectionError>[0],
-  message: string,
+  code: ConnectionErrorCode,
+  field: string,
   cause?: unknown,
   statusCode?: StatusCode,
 ): Settlement {
   return {
     status: 'error',
     channel,
-    cause: new ConnectionError(code, message, { cause }),
+    cause: new ConnectionError(code, `"${field}": ${code.replaceAll('_', ' ')}`, { cause }),
     ...(statusCode && { statusCode }),
   }
 }
@@ -34,10 +37,10 @@ export function settlementFor(
   channel: OutcomeChannel,
 ): Settlement {
   if (code === undefined) {
-    return failure(channel, 'invalid_status_code', 'invalid "status_code"')
+    return failure(channel, 'invalid_status_code', 'status_code')
   }
   if (code === 'failure') {
-    return failure(channel, 'provider_failure', '"status-failure" received')
+    return failure(channel, 'provider_failure', 'data')
   }
   return { status: code, statusCode: code, channel } as Settlement
 }

@@ -40,12 +40,13 @@ export interface ConnectEnvelope {
  */
 export function parseEnvelope(data: unknown): ConnectEnvelope | undefined {
   if (typeof data !== 'object' || data === null) return undefined
-  const { type, version, attemptId, statusCode } = data as Record<string, unknown>
-  return type === 'oauth-connect' &&
-    version === 1 &&
-    typeof attemptId === 'string' &&
-    isStatusCode(statusCode)
-    ? { type, version, attemptId, statusCode }
+  const envelope = data as Record<string, unknown>
+  // Message data is a structured clone: a plain object of our own, safe to return as it is.
+  return envelope.type === 'oauth-connect' &&
+    envelope.version === 1 &&
+    typeof envelope.attemptId === 'string' &&
+    isStatusCode(envelope.statusCode)
+    ? (envelope as unknown as ConnectEnvelope)
     : undefined
 }
 

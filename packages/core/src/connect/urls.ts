@@ -64,5 +64,5 @@ export function sameOriginUrl(value: unknown, origin: string): URL | undefined {
   // and `javascript:` into "null"; comparing origins refuses them all.
   const url =
     typeof value === 'string' && URL.canParse(value, origin) ? new URL(value, origin) : undefined
-  return url?.origin === origin && !url.username ? url : undefined
+  return url?.origin === origin ? url : undefined
 }

@@ -415,7 +415,7 @@ describe('useConnectionCallback', () => {
     vi.stubGlobal('opener', null)
     const id = 'd'.repeat(32)
     sessionStorage.setItem(
-      `oauth-connect:attempt:${id}`,
+      `oauth-connect:${id}`,
       JSON.stringify({
         attemptId: id,
         connectionId: 'conn-1',
