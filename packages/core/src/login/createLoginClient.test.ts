@@ -364,7 +364,7 @@ describe('callback validation', () => {
     )
     expect(error.error).toBe('access_denied')
     expect(error.description).toBe('<img src=x onerror=alert(1)>')
-    expect(error.message).toBe('authorization denied ("error" access_denied)')
+    expect(error.message).toBe('authorization failed with "error" access_denied')
     expect(client.getSnapshot()).toMatchObject({ status: 'error', error })
     expect(tokenRequests()).toEqual([])
   })

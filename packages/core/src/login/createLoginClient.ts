@@ -221,7 +221,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
   const openid = options.scope.split(' ').includes('openid')
   const requestOptions: RequestOptions = insecure ? { [allowInsecureRequests]: true } : {}
-  const metadata = serverMetadata(server, insecure, requestOptions)
+  const metadata = serverMetadata(server, insecure)
   const client: Client = { client_id: options.clientId }
   const auth = None()
   const navigate = options.navigate ?? ((url: URL) => location.assign(url))
@@ -332,7 +332,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     try {
       return await process(response)
     } catch (cause) {
-      throw oauthError(cause, 'token_response_invalid', 'unusable "token_endpoint" response')
+      throw oauthError(cause, 'token_response_invalid')
     }
   }
 
@@ -449,7 +449,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       try {
         params = validateAuthResponse(as, client, url.searchParams, transaction.state)
       } catch (cause) {
-        throw authorizationError(cause)
+        throw oauthError(cause, 'issuer_mismatch', true)
       }
       const result = await tokenCall(
         () =>
@@ -501,14 +501,11 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       // result arrives over the channel, and replaying the old token would revoke the grant.
       await remoteRefresh?.promise
       const current = session
-      if (!current) throw new LoginError('not_signed_in', 'nobody is signed in')
+      if (!current) throw notSignedIn()
       if (current.accessToken !== staleAccessToken && isFresh(current)) return current
       const refreshToken = current.refreshToken
       if (!refreshToken) {
-        const error = new LoginError(
-          'not_signed_in',
-          'the access token expired and no "refresh_token" is held',
-        )
+        const error = new LoginError('not_signed_in', 'access token expired, no "refresh_token"')
         signOutLocally(error)
         throw error
       }
@@ -524,7 +521,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         )
         if (next instanceof LoginError) throw next
         // A sign-out while the request was out wins over its result.
-        if (!session) throw new LoginError('not_signed_in', 'signed out during the refresh')
+        if (!session) throw notSignedIn()
         setSession(next)
         if (persist) post({ type: 'session', session: next })
         return next
@@ -542,7 +539,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
 
   async function getAccessToken(): Promise<string> {
     const current = session
-    if (!current) throw new LoginError('not_signed_in', 'nobody is signed in')
+    if (!current) throw notSignedIn()
     return isFresh(current) ? current.accessToken : (await refresh(current.accessToken)).accessToken
   }
 
@@ -631,42 +628,31 @@ async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   return locks ? await locks.request(name, task) : task()
 }
 
-function oauthError(cause: unknown, code: LoginErrorCode, message: string): LoginError {
+const notSignedIn = () => new LoginError('not_signed_in', 'nobody is signed in')
+
+/**
+ * Maps an oauth4webapi failure to a typed error. `invalid_grant` and `access_denied` keep their
+ * own codes; any other server `error` on the callback is `authorization_failed`.
+ */
+function oauthError(cause: unknown, code: LoginErrorCode, callback = false): LoginError {
   const fields =
     typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>) : {}
   const error = typeof fields.error === 'string' ? fields.error : undefined
   const description =
     typeof fields.error_description === 'string' ? fields.error_description : undefined
   return new LoginError(
-    error === 'invalid_grant' ? 'invalid_grant' : code,
-    error ? `${message}: "error" ${error}` : message,
-    {
-      cause,
-      error,
-      description,
-    },
+    error === 'invalid_grant'
+      ? 'invalid_grant'
+      : error === 'access_denied'
+        ? 'denied'
+        : error && callback
+          ? 'authorization_failed'
+          : code,
+    error
+      ? `${callback ? 'authorization' : '"token_endpoint"'} failed with "error" ${error}`
+      : cause instanceof Error
+        ? cause.message
+        : 'invalid response',
+    { cause, error, description },
   )
-}
-
-function authorizationError(cause: unknown): LoginError {
-  const error = oauthError(
-    cause,
-    'issuer_mismatch',
-    cause instanceof Error ? cause.message : 'invalid authorization response',
-  )
-  if (error.error === 'access_denied') {
-    return new LoginError('denied', 'authorization denied ("error" access_denied)', {
-      cause,
-      error: error.error,
-      description: error.description,
-    })
-  }
-  if (error.error) {
-    return new LoginError('authorization_failed', error.message, {
-      cause,
-      error: error.error,
-      description: error.description,
-    })
-  }
-  return error
 }

@@ -1,7 +1,6 @@
 import {
   type AuthorizationServer,
-  allowInsecureRequests,
-  discoveryRequest,
+  type allowInsecureRequests,
   processDiscoveryResponse,
 } from 'oauth4webapi'
 import { LoginError } from './errors.ts'
@@ -31,11 +30,12 @@ export type LoginServer = DiscoveredServer | ExplicitServer
 /** oauth4webapi's per-request option that allows http:, passed only for opted-in loopback use. */
 export type RequestOptions = { [allowInsecureRequests]?: boolean }
 
+/** Each explicit option and the metadata field it fills; the first two are required. */
 const ENDPOINTS = [
-  'authorization_endpoint',
-  'token_endpoint',
-  'revocation_endpoint',
-  'end_session_endpoint',
+  ['authorizationEndpoint', 'authorization_endpoint'],
+  ['tokenEndpoint', 'token_endpoint'],
+  ['revocationEndpoint', 'revocation_endpoint'],
+  ['endSessionEndpoint', 'end_session_endpoint'],
 ] as const
 
 /**
@@ -45,45 +45,24 @@ const ENDPOINTS = [
 export function serverMetadata(
   server: LoginServer,
   insecure: boolean,
-  options: RequestOptions,
 ): () => Promise<AuthorizationServer> {
   if ('authorizationEndpoint' in server) {
-    const tokenEndpoint = parseUrlOption(server.tokenEndpoint, 'tokenEndpoint', insecure)
-    if (server.issuer !== undefined) parseUrlOption(server.issuer, 'issuer', insecure)
-    const metadata: AuthorizationServer = {
-      // Kept exactly as given: `iss` values are compared as strings.
-      issuer: server.issuer ?? tokenEndpoint.origin,
-      authorization_endpoint: parseUrlOption(
-        server.authorizationEndpoint,
-        'authorizationEndpoint',
-        insecure,
-      ).href,
-      token_endpoint: tokenEndpoint.href,
-      ...(server.revocationEndpoint === undefined
-        ? {}
-        : {
-            revocation_endpoint: parseUrlOption(
-              server.revocationEndpoint,
-              'revocationEndpoint',
-              insecure,
-            ).href,
-          }),
-      ...(server.endSessionEndpoint === undefined
-        ? {}
-        : {
-            end_session_endpoint: parseUrlOption(
-              server.endSessionEndpoint,
-              'endSessionEndpoint',
-              insecure,
-            ).href,
-          }),
+    const metadata: Record<string, string> = {}
+    for (const [index, [option, field]] of ENDPOINTS.entries()) {
+      const value = server[option]
+      if (value !== undefined || index < 2) {
+        metadata[field] = parseUrlOption(value, option, insecure).href
+      }
     }
-    return () => Promise.resolve(metadata)
+    if (server.issuer !== undefined) parseUrlOption(server.issuer, 'issuer', insecure)
+    // Kept exactly as given: `iss` values are compared as strings.
+    metadata.issuer = server.issuer ?? new URL(metadata.token_endpoint ?? '').origin
+    return () => Promise.resolve(metadata as unknown as AuthorizationServer)
   }
   const issuer = parseUrlOption(server.issuer, 'issuer', insecure)
   let pending: Promise<AuthorizationServer> | undefined
   return () => {
-    pending ??= discover(issuer, insecure, options).catch((cause: unknown) => {
+    pending ??= discover(issuer, insecure).catch((cause: unknown) => {
       pending = undefined
       throw new LoginError('discovery_failed', `discovery failed for "issuer" ${issuer.href}`, {
         cause,
@@ -93,24 +72,29 @@ export function serverMetadata(
   }
 }
 
-async function discover(
-  issuer: URL,
-  insecure: boolean,
-  options: RequestOptions,
-): Promise<AuthorizationServer> {
+async function discover(issuer: URL, insecure: boolean): Promise<AuthorizationServer> {
+  // A plain GET (the issuer already passed the https:/loopback rule); oauth4webapi validates the
+  // document, including that its `issuer` is exactly the configured one.
+  const get = async (path: string) =>
+    processDiscoveryResponse(
+      issuer,
+      await fetch(new URL(path, issuer), {
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
+      }),
+    )
+  const path = issuer.pathname.replace(/\/$/, '')
   let metadata: AuthorizationServer
   try {
-    metadata = await processDiscoveryResponse(issuer, await discoveryRequest(issuer, options))
+    metadata = await get(`${path}/.well-known/openid-configuration`)
   } catch {
-    metadata = await processDiscoveryResponse(
-      issuer,
-      await discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
-    )
+    // RFC 8414 puts the well-known segment before the issuer's path.
+    metadata = await get(`/.well-known/oauth-authorization-server${path}`)
   }
-  for (const field of ENDPOINTS) {
+  for (const [index, [, field]] of ENDPOINTS.entries()) {
     const value = metadata[field]
     if (
-      (value !== undefined || field === 'authorization_endpoint' || field === 'token_endpoint') &&
+      (value !== undefined || index < 2) &&
       !(typeof value === 'string' && URL.canParse(value) && isAllowedUrl(new URL(value), insecure))
     ) {
       throw new TypeError(`"${field}" is missing or not an allowed URL`)
