@@ -128,3 +128,54 @@ export const test = base.extend<{ faults: Faults }>({
 })
 
 export { expect }
+
+/** The consent buttons of the provider portal. */
+export type Decision = 'Allow' | 'Deny' | 'Fail' | 'Expire' | 'Tamper'
+
+/** The settings panel's completion modes, as they go into the URL. */
+export type Mode = 'hosted' | 'poll' | 'broadcast' | 'redirect' | 'auto'
+
+/** The provider's row in the search results. */
+export function providerItem(page: Page, providerName: string): Locator {
+  return panels(page)
+    .connect.getByRole('list', { name: 'Providers' })
+    .getByRole('listitem')
+    .filter({ has: page.getByText(providerName, { exact: true }) })
+}
+
+/** The connection's status cell in "Your connections". */
+export function connectionStatus(page: Page, providerName: string): Locator {
+  return panels(page)
+    .connect.getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: providerName, exact: true }) })
+    .getByRole('cell')
+    .first()
+}
+
+/** The "Last attempt" line of the connect panel. */
+export function lastAttempt(page: Page): Locator {
+  return panels(page).connect.getByText(/^Last attempt:/)
+}
+
+/** Narrows the provider list to one provider and returns its row. */
+export async function findProvider(page: Page, providerName: string): Promise<Locator> {
+  await panels(page).connect.getByLabel('Search providers').fill(providerName)
+  const item = providerItem(page, providerName)
+  await expect(item).toBeVisible()
+  return item
+}
+
+/**
+ * Clicks "Connect {provider}" and waits for the popup the demo opens.
+ * @returns the popup, once it shows the provider portal's consent page
+ */
+export async function openConsentPopup(page: Page, providerName: string): Promise<Page> {
+  const item = await findProvider(page, providerName)
+  const popupEvent = page.waitForEvent('popup')
+  await item.getByRole('button', { name: `Connect ${providerName}` }).click()
+  const popup = await popupEvent
+  await expect(
+    popup.getByRole('heading', { name: `Connect ${providerName} to b.well` }),
+  ).toBeVisible()
+  return popup
+}

@@ -36,11 +36,20 @@ const origins = {
   medblocks: process.env.MOCK_MEDBLOCKS_ORIGIN ?? 'http://127.0.0.1:4002',
 }
 
+// A page reload in the middle of an end-to-end test signs the user out (tokens live in memory):
+// on CI, or with DEMO_HMR=off, edits elsewhere in the workspace must not reload the demo.
+const frozen = !!process.env.CI || process.env.DEMO_HMR === 'off'
+
 export default defineConfig({
   plugins: [react(), callbackReferrerPolicy()],
   define: { __DEMO_ORIGINS__: JSON.stringify(origins) },
   // Workspace packages are used from source: no build step before `pnpm demo`.
   resolve: { conditions: ['@oauth-connect/source', ...defaultClientConditions] },
-  server: { host: 'localhost', port: 5173, strictPort: true },
+  server: {
+    host: 'localhost',
+    port: 5173,
+    strictPort: true,
+    ...(frozen && { hmr: false, watch: null }),
+  },
   preview: { host: 'localhost', port: 5173, strictPort: true },
 })

@@ -1,10 +1,9 @@
 import { AuthProvider } from '@oauth-connect/react'
-import { useMemo } from 'react'
+import { BwellClientProvider, createBwellClient } from '@oauth-connect/react/bwell'
 import { loginClientFor } from './auth.ts'
-import { createDemoBwell } from './bwell.ts'
 import { ConnectCallback } from './ConnectCallback.tsx'
 import { ConnectPanel } from './ConnectPanel.tsx'
-import { patientUrl } from './config.ts'
+import { graphqlUrl, patientUrl } from './config.ts'
 import { EventLogPanel } from './EventLogPanel.tsx'
 import { LoginCallback } from './LoginCallback.tsx'
 import { useLocation } from './location.ts'
@@ -12,14 +11,18 @@ import { loginWithPopup } from './popupLogin.ts'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { SignInPanel } from './SignInPanel.tsx'
 import { SystemAccessPanel } from './SystemAccessPanel.tsx'
-import { readSettings, type Settings } from './settings.ts'
+import { readSettings, type Settings, tokenStorageFor } from './settings.ts'
 
 // The storage of the page's first URL decides the client: it holds the tokens for the page's life.
-const initialStorage = readSettings(typeof location === 'undefined' ? '' : location.search).storage
+const initialStorage = tokenStorageFor(location.pathname, location.search)
+
+const bwell = createBwellClient({
+  endpoint: graphqlUrl,
+  getAccessToken: () => loginClientFor(initialStorage).getAccessToken(),
+})
 
 function Home({ settings }: { settings: Settings }) {
   const client = loginClientFor(initialStorage)
-  const bwell = useMemo(() => createDemoBwell(client), [client])
   const signIn = () => {
     const returnTo = location.pathname + location.search
     if (settings.loginPopup) {
@@ -59,13 +62,15 @@ export function App() {
   const client = loginClientFor(initialStorage)
   return (
     <AuthProvider client={client} fhirBaseUrl={patientUrl.replace(/\/Patient$/, '')}>
-      {pathname === '/callback' ? (
-        <LoginCallback />
-      ) : pathname === '/connect/callback' ? (
-        <ConnectCallback />
-      ) : (
-        <Home settings={settings} />
-      )}
+      <BwellClientProvider client={bwell}>
+        {pathname === '/callback' ? (
+          <LoginCallback />
+        ) : pathname === '/connect/callback' ? (
+          <ConnectCallback />
+        ) : (
+          <Home settings={settings} />
+        )}
+      </BwellClientProvider>
     </AuthProvider>
   )
 }

@@ -1,42 +1,38 @@
 import { useAuth } from '@oauth-connect/react'
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type BwellClient, useConnection, useProviderSearch } from '@oauth-connect/react/bwell'
+import { ConnectProviderButton } from '@oauth-connect/ui'
+import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
-import type { DemoBwell } from './bwell.ts'
-import { recordOutcome, startConnect } from './connect.ts'
-import { type DemoConnection, useConnections } from './connections.ts'
+import { allowedOrigins, logEvent, modeOptions, recordOutcome, redirectUrlFor } from './connect.ts'
+import { type DemoConnection, provisionalKey, useConnections } from './connections.ts'
 import { setLatestOutcome, useLatestOutcome } from './latestOutcome.ts'
 import { describeOutcome } from './outcomeText.ts'
 import type { Settings } from './settings.ts'
-import { useDebounced } from './useDebounced.ts'
 
 interface ConnectPanelProps {
   readonly settings: Settings
-  readonly bwell: DemoBwell
+  readonly bwell: BwellClient
 }
 
-/** Statuses b.well moves on from by itself; the row keeps asking while one is shown. */
-const transient = new Set(['RETRIEVING_DATA'])
-
-function ConnectionRow({ connection, bwell }: { connection: DemoConnection; bwell: DemoBwell }) {
+function ConnectionRow({ connection }: { connection: DemoConnection }) {
   const id = connection.connectionId
-  const query = useQuery({
-    queryKey: ['bwell', 'connection', id],
-    queryFn: () => (id ? bwell.connection(id) : null),
-    enabled: id !== undefined,
-    refetchInterval: (q) => (transient.has(q.state.data?.status ?? '') ? 1000 : false),
-  })
+  const [retrieving, setRetrieving] = useState(false)
+  // b.well moves on from RETRIEVING_DATA by itself: keep asking while it shows.
+  const query = useConnection(id, retrieving ? { refetchIntervalMs: 1000 } : {})
+  const current = query.data?.status
+  if ((current === 'RETRIEVING_DATA') !== retrieving) setRetrieving(!retrieving)
   const status = !id
     ? 'Not created yet'
     : query.isPending
       ? 'Loading…'
       : query.isError
         ? `Unknown (${query.error.message})`
-        : (query.data?.status ?? 'Not found')
+        : (current ?? 'Not found')
   return (
     <tr>
       <th scope="row">{connection.providerName}</th>
       <td>{status}</td>
-      <td>{connection.lastOutcome ? connection.lastOutcome.status : 'None yet'}</td>
+      <td>{connection.lastOutcome?.status ?? 'None yet'}</td>
       <td>
         <code>{id ?? '—'}</code>
       </td>
@@ -44,43 +40,18 @@ function ConnectionRow({ connection, bwell }: { connection: DemoConnection; bwel
   )
 }
 
-/** Provider search, connect buttons and the connection list. */
+/** Provider search, a connect button per result, and the connections with their status. */
 export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
   const id = useId()
   const auth = useAuth()
   const queryClient = useQueryClient()
   const signedIn = auth.status === 'signed-in'
   const [search, setSearch] = useState('')
-  const query = useDebounced(search.trim(), 250)
-  const providers = useQuery({
-    queryKey: ['bwell', 'providers', query],
-    queryFn: () => bwell.searchProviders(query),
-    enabled: signedIn,
-    placeholderData: keepPreviousData,
-  })
+  // An empty query lists every provider, so a first-time visitor sees what exists.
+  const providers = useProviderSearch(signedIn ? search : '', { minLength: 0 })
   const connections = useConnections()
   const last = useLatestOutcome()
-  const [pending, setPending] = useState<ReadonlySet<string>>(new Set())
-
-  const connect = (providerId: string, providerName: string, mode = settings.mode) => {
-    setPending((p) => new Set(p).add(providerId))
-    void startConnect({
-      providerId,
-      providerName,
-      bwell,
-      mode,
-      timeoutMs: settings.timeoutMs,
-    }).then((outcome) => {
-      setPending((p) => {
-        const next = new Set(p)
-        next.delete(providerId)
-        return next
-      })
-      recordOutcome(outcome)
-      setLatestOutcome({ providerName, outcome })
-      void queryClient.invalidateQueries({ queryKey: ['bwell', 'connection'] })
-    })
-  }
+  const options = modeOptions(settings.mode)
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel">
@@ -106,48 +77,43 @@ export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
       )}
       {signedIn && providers.data && (
         <ul aria-label="Providers" className="providers">
-          {providers.data.map((provider) => (
-            <li key={provider.id}>
-              <span>
-                <strong>{provider.name}</strong>{' '}
-                <span className="category">
-                  {provider.category.replace('_', ' ').toLowerCase()}
+          {providers.data.map((provider) => {
+            const entry = connections.find((c) => c.providerId === provider.id)
+            return (
+              <li key={provider.id}>
+                <span>
+                  <strong>{provider.name}</strong>{' '}
+                  <span className="category">
+                    {provider.category.replace('_', ' ').toLowerCase()}
+                  </span>
                 </span>
-              </span>
-              <button
-                type="button"
-                aria-disabled={pending.has(provider.id) || undefined}
-                onClick={() => {
-                  if (!pending.has(provider.id)) connect(provider.id, provider.name)
-                }}
-              >
-                Connect {provider.name}
-              </button>
-            </li>
-          ))}
-          {providers.data.length === 0 && <li>No provider matches “{query}”.</li>}
+                <ConnectProviderButton
+                  connectionId={entry?.connectionId ?? provisionalKey(provider.id)}
+                  providerName={provider.name}
+                  allowedOrigins={allowedOrigins}
+                  timeoutMs={settings.timeoutMs}
+                  {...options}
+                  getRedirectUrl={redirectUrlFor(bwell, provider)}
+                  onEvent={logEvent(provider.name)}
+                  onSettled={(outcome) => {
+                    recordOutcome(outcome, provider)
+                    setLatestOutcome({ providerName: provider.name, outcome })
+                    void queryClient.invalidateQueries({ queryKey: ['oauth-connect', 'bwell'] })
+                  }}
+                />
+              </li>
+            )
+          })}
+          {providers.data.length === 0 && <li>No provider matches “{search.trim()}”.</li>}
         </ul>
       )}
-      <div role="status" className="outcome">
-        {last && (
-          <p>
-            {last.providerName}: {describeOutcome(last.outcome.status)}{' '}
-            <span className="hint">
-              (outcome <code>{last.outcome.status}</code> via {last.outcome.channel})
-            </span>
-          </p>
-        )}
-      </div>
-      {last?.outcome.status === 'blocked' && (
-        <button
-          type="button"
-          onClick={() => {
-            const entry = connections.find((c) => c.providerName === last.providerName)
-            if (entry) connect(entry.providerId, entry.providerName, 'redirect')
-          }}
-        >
-          Continue in this tab
-        </button>
+      {last && (
+        <p className="last-outcome">
+          Last attempt: {last.providerName}: {describeOutcome(last.outcome.status)}{' '}
+          <span className="hint">
+            (outcome <code>{last.outcome.status}</code> via <code>{last.outcome.channel}</code>)
+          </span>
+        </p>
       )}
       {connections.length > 0 && (
         <table>
@@ -162,7 +128,7 @@ export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
           </thead>
           <tbody>
             {connections.map((connection) => (
-              <ConnectionRow key={connection.providerId} connection={connection} bwell={bwell} />
+              <ConnectionRow key={connection.providerId} connection={connection} />
             ))}
           </tbody>
         </table>

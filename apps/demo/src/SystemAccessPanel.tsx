@@ -14,17 +14,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** Reads the route's answer defensively: an unknown shape shows as unknown, never as a crash. */
 function toStatuses(body: unknown): readonly IntegrationStatus[] | undefined {
-  const list: unknown = isRecord(body) ? (body.integrations ?? body.vendors) : body
+  const list: unknown = isRecord(body) ? body.systems : undefined
   if (!Array.isArray(list)) return undefined
   return list.filter(isRecord).map((item) => {
-    const name = item.name ?? item.vendor ?? item.id
-    const status = item.status
-    const ok = item.ok === true || status === 'ok' || status === 'up'
+    const name = item.name ?? item.id
+    const ok = item.ok === true
     const parts = [
-      typeof status === 'string' ? status : undefined,
+      typeof item.auth === 'string' ? item.auth : undefined,
       typeof item.scope === 'string' ? `scope ${item.scope}` : undefined,
-      typeof item.expiresIn === 'number' ? `expires in ${item.expiresIn} s` : undefined,
-      typeof item.error === 'string' ? item.error : undefined,
+      typeof item.expiresIn === 'number' ? `token expires in ${item.expiresIn} s` : undefined,
+      isRecord(item.error) && typeof item.error.code === 'string'
+        ? `error ${item.error.code}`
+        : undefined,
     ].filter(Boolean)
     return {
       name: typeof name === 'string' ? name : 'unknown',

@@ -1,17 +1,16 @@
-import {
-  type ConnectionEvent,
-  type ConnectionOutcome,
-  type ConnectProviderOptions,
-  connectProvider,
+import type {
+  ConnectionEvent,
+  ConnectionOutcome,
+  ConnectProviderOptions,
 } from '@oauth-connect/core/connect'
-import type { DemoBwell } from './bwell.ts'
+import type { BwellClient } from '@oauth-connect/react/bwell'
 import { connectCallbackPath, origins } from './config.ts'
-import { connectionList, provisionalKey } from './connections.ts'
+import { connectionList } from './connections.ts'
 import { eventLog } from './eventLog.ts'
 import type { CompletionMode } from './settings.ts'
 
-/** The marker the callback page reads to stay passive while the opener polls its URL. */
-export const pollMarker = 'via'
+/** The query parameter that tells the callback page which completion mode sent it there. */
+export const viaParam = 'via'
 
 /** How each completion mode of the settings panel maps onto `connectProvider` options. */
 export function modeOptions(
@@ -24,13 +23,13 @@ export function modeOptions(
       return {
         mode: 'popup',
         channels: ['poll', 'closed'],
-        callbackUrl: `${connectCallbackPath}?${pollMarker}=poll`,
+        callbackUrl: `${connectCallbackPath}?${viaParam}=poll`,
       }
     case 'broadcast':
       return {
         mode: 'popup',
         channels: ['broadcast', 'closed'],
-        callbackUrl: `${connectCallbackPath}?${pollMarker}=broadcast`,
+        callbackUrl: `${connectCallbackPath}?${viaParam}=broadcast`,
       }
     case 'redirect':
       return { mode: 'redirect', callbackUrl: connectCallbackPath }
@@ -52,9 +51,17 @@ export function logEvent(label: string) {
   }
 }
 
-/** Records an outcome on the connection it belongs to. */
-export function recordOutcome(outcome: ConnectionOutcome): void {
-  const entry = connectionList().findByKey(outcome.connectionId)
+/**
+ * Records an outcome on the connection it belongs to, found by the provider when known (an
+ * attempt blocked at once never created one) or else by the attempt's connection key.
+ */
+export function recordOutcome(
+  outcome: ConnectionOutcome,
+  provider?: { readonly id: string; readonly name: string },
+): void {
+  const entry = provider
+    ? connectionList().ensure(provider.id, provider.name)
+    : connectionList().findByKey(outcome.connectionId)
   if (entry) {
     connectionList().setOutcome(entry.providerId, {
       status: outcome.status,
@@ -63,37 +70,25 @@ export function recordOutcome(outcome: ConnectionOutcome): void {
   }
 }
 
-interface StartOptions {
-  readonly providerId: string
-  readonly providerName: string
-  readonly bwell: DemoBwell
-  readonly mode: CompletionMode
-  readonly timeoutMs: number
+/**
+ * The `getRedirectUrl` of a provider's button. A provider seen for the first time has no b.well
+ * connection yet, and creating one is a network call, which must not come between the click and
+ * `window.open`. So the attempt starts under a provisional key and the connection is created here,
+ * after the popup is open.
+ */
+export function redirectUrlFor(
+  bwell: BwellClient,
+  provider: { readonly id: string; readonly name: string },
+): ConnectProviderOptions['getRedirectUrl'] {
+  return async ({ redirectUri, signal }) => {
+    let id = connectionList().ensure(provider.id, provider.name).connectionId
+    if (!id) {
+      id = (await bwell.createConnection(provider.id, { signal })).id
+      connectionList().setConnectionId(provider.id, id)
+    }
+    return bwell.getOauthUrl(id, { signal, ...(redirectUri && { redirectUri }) })
+  }
 }
 
-/**
- * Starts one attempt. It must run in the click handler: the popup opens before the first await.
- * A provider seen for the first time has no b.well connection yet, and creating one is a network
- * call, so the attempt runs under a provisional key and the connection is created inside
- * `getRedirectUrl`, after the popup is open.
- */
-export function startConnect(options: StartOptions): Promise<ConnectionOutcome> {
-  const { providerId, providerName, bwell } = options
-  const entry = connectionList().ensure(providerId, providerName)
-  return connectProvider({
-    connectionId: entry.connectionId ?? provisionalKey(providerId),
-    providerName,
-    allowedOrigins: [origins.bwell],
-    timeoutMs: options.timeoutMs,
-    ...modeOptions(options.mode),
-    getRedirectUrl: async ({ redirectUri }) => {
-      let id = connectionList().find(providerId)?.connectionId
-      if (!id) {
-        id = (await bwell.createConnection(providerId)).id
-        connectionList().setConnectionId(providerId, id)
-      }
-      return bwell.getOauthUrl(id, redirectUri)
-    },
-    onEvent: logEvent(providerName),
-  })
-}
+/** Message origins besides the app's own: b.well serves the hosted completion page. */
+export const allowedOrigins = [origins.bwell]

@@ -56,6 +56,24 @@ function isMode(value: string | null): value is CompletionMode {
   return completionModes.some((m) => m.value === value)
 }
 
+const storageKey = 'oauth-connect-demo:token-storage'
+
+/**
+ * The token storage for this page load. The callback routes' URLs carry no settings, so the
+ * choice made on the main page is remembered in sessionStorage (a preference, never a token).
+ */
+export function tokenStorageFor(pathname: string, search: string): TokenStorageSetting {
+  const callback = pathname === '/callback' || pathname === '/connect/callback'
+  try {
+    if (callback) return sessionStorage.getItem(storageKey) === 'session' ? 'session' : 'memory'
+    const storage = readSettings(search).storage
+    sessionStorage.setItem(storageKey, storage)
+    return storage
+  } catch {
+    return callback ? 'memory' : readSettings(search).storage
+  }
+}
+
 /** Reads the settings from a query string; anything unknown falls back to the default. */
 export function readSettings(search: string): Settings {
   const params = new URLSearchParams(search)
