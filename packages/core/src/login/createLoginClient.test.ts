@@ -404,6 +404,12 @@ describe('token responses', () => {
     ['a DPoP token_type', JSON.stringify({ access_token: 'a', token_type: 'DPoP' })],
     ['a mac token_type', JSON.stringify({ access_token: 'a', token_type: 'mac' })],
     ['no token_type', JSON.stringify({ access_token: 'a' })],
+    ['an empty access_token', JSON.stringify({ access_token: '', token_type: 'bearer' })],
+    [
+      'a negative expires_in',
+      JSON.stringify({ access_token: 'a', token_type: 'bearer', expires_in: -5 }),
+    ],
+    ['a string body', '"at-1"'],
     [
       'a non-numeric expires_in',
       JSON.stringify({ access_token: 'a', token_type: 'Bearer', expires_in: 'soon' }),
