@@ -1,10 +1,10 @@
 import type { LoginOptions, LogoutOptions } from '@oauth-connect/core/login'
 import { type UseAuthResult, useAuth } from '@oauth-connect/react'
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
+import { ButtonGroup } from './ButtonGroup.tsx'
 import {
   type ButtonRenderState,
   type ButtonState,
-  classOf,
   mainButtonProps,
   regionProps,
   type StyleProps,
@@ -52,7 +52,7 @@ function AuthButton({
   options,
   ...props
 }: AuthButtonProps & { kind: Kind; options: object | undefined }): ReactNode {
-  const { messages, children, className, unstyled, isDisabled, onError } = props
+  const { messages, isDisabled, onError } = props
   const auth = useAuth()
   const [busy, setBusy] = useState(false)
   const [failed, setFailed] = useState(false)
@@ -89,22 +89,13 @@ function AuthButton({
     )
   }
   return (
-    <div className={classOf('oc-group', unstyled)} data-state={state}>
-      <button
-        {...mainButtonProps(render, press, regions.describedBy)}
-        className={classOf(
-          'oc-button',
-          unstyled,
-          typeof className === 'function' ? className(render) : className,
-        )}
-      >
-        {typeof children === 'function'
-          ? children(render)
-          : (children ?? text(kind.labels[state] ?? (kind.labels.idle as keyof AuthMessages)))}
-      </button>
-      <div {...regions.statusProps} className={classOf('oc-message', unstyled)} />
-      <div {...regions.alertProps} className={classOf('oc-message oc-alert', unstyled)} />
-    </div>
+    <ButtonGroup
+      {...props}
+      {...regions}
+      render={render}
+      buttonProps={mainButtonProps(render, press, regions.describedBy)}
+      label={text(kind.labels[state] ?? (kind.labels.idle as keyof AuthMessages))}
+    />
   )
 }
 

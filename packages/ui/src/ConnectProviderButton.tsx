@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { ButtonGroup } from './ButtonGroup.tsx'
 import { classOf, type StyleProps } from './buttonState.ts'
 import {
   type ConnectRenderState,
@@ -27,34 +28,29 @@ export interface ConnectProviderButtonProps
  * @see useConnectProviderButton for the same behaviour on your own elements
  */
 export function ConnectProviderButton(props: ConnectProviderButtonProps): ReactNode {
-  const { children, className, unstyled, ...rest } = props
-  const aria = useConnectProviderButton(rest)
-  const { renderState: render } = aria
+  // Styling props stay out of the flow's options.
+  const { children, className, unstyled, ...options } = props
+  const aria = useConnectProviderButton(options)
   const secondary = classOf('oc-button oc-secondary', unstyled)
   return (
-    <div className={classOf('oc-group', unstyled)} data-state={render.state}>
-      <button
-        {...aria.buttonProps}
-        className={classOf(
-          'oc-button',
-          unstyled,
-          typeof className === 'function' ? className(render) : className,
-        )}
-      >
-        {typeof children === 'function' ? children(render) : (children ?? aria.label)}
-      </button>
-      {aria.cancelButtonProps && (
-        <button {...aria.cancelButtonProps} className={secondary}>
-          {aria.text('cancel')}
-        </button>
-      )}
-      {aria.continueButtonProps && (
-        <button {...aria.continueButtonProps} className={secondary}>
-          {aria.text('continueHere')}
-        </button>
-      )}
-      <div {...aria.statusProps} className={classOf('oc-message', unstyled)} />
-      <div {...aria.alertProps} className={classOf('oc-message oc-alert', unstyled)} />
-    </div>
+    <ButtonGroup
+      {...props}
+      {...aria}
+      render={aria.renderState}
+      extra={
+        <>
+          {aria.cancelButtonProps && (
+            <button {...aria.cancelButtonProps} className={secondary}>
+              {aria.text('cancel')}
+            </button>
+          )}
+          {aria.continueButtonProps && (
+            <button {...aria.continueButtonProps} className={secondary}>
+              {aria.text('continueHere')}
+            </button>
+          )}
+        </>
+      }
+    />
   )
 }

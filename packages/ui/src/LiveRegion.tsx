@@ -8,20 +8,19 @@ export interface LiveRegionProps {
   role?: 'status' | 'alert'
   /** Render the region off-screen, for announcements that have no visible twin. */
   isVisuallyHidden?: boolean
-  className?: string
+  /** For `aria-describedby` on the control the region explains. */
+  id?: string
+  className?: string | undefined
 }
 
+// Off-screen but still read: `display: none` or `visibility: hidden` would silence the region.
 const hidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  clipPath: 'inset(50%)',
-  height: 1,
-  margin: -1,
-  overflow: 'hidden',
-  padding: 0,
   position: 'absolute',
-  whiteSpace: 'nowrap',
   width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clipPath: 'inset(50%)',
+  whiteSpace: 'nowrap',
 } as const
 
 /**
@@ -32,10 +31,12 @@ export function LiveRegion({
   children,
   role = 'status',
   isVisuallyHidden,
+  id,
   className,
-}: LiveRegionProps) {
+}: LiveRegionProps): ReactNode {
   return (
     <div
+      id={id}
       role={role}
       aria-live={role === 'alert' ? 'assertive' : 'polite'}
       aria-atomic="true"

@@ -1,4 +1,5 @@
-import type { ButtonHTMLAttributes, HTMLAttributes, Ref } from 'react'
+import type { ButtonHTMLAttributes, Ref } from 'react'
+import type { LiveRegionProps } from './LiveRegion.tsx'
 
 /** The `data-state` of every button in this package. */
 export type ButtonState = 'idle' | 'pending' | 'detached' | 'success' | 'error'
@@ -26,12 +27,12 @@ export interface StyleProps<S extends ButtonRenderState> {
 export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   readonly ref?: Ref<HTMLButtonElement>
   readonly 'data-state'?: ButtonState
-  readonly 'data-pending'?: true
-  readonly 'data-disabled'?: true
+  readonly 'data-pending'?: true | undefined
+  readonly 'data-disabled'?: true | undefined
 }
 
-/** A prop bag for an always-mounted live region; it carries its text as `children`. */
-export type RegionProps = HTMLAttributes<HTMLDivElement>
+/** Props for an always-mounted `<LiveRegion>`; they carry its text as `children`. */
+export type RegionProps = LiveRegionProps & { readonly id: string; readonly children: string }
 
 /** Builds the main button's bag: `aria-disabled` (never `disabled`) keeps it focusable. */
 export function mainButtonProps(
@@ -45,13 +46,13 @@ export function mainButtonProps(
     'aria-disabled': render.isDisabled || undefined,
     'aria-describedby': describedBy,
     'data-state': render.state,
-    ...(render.isPending && { 'data-pending': true }),
-    ...(render.isDisabled && { 'data-disabled': true }),
+    'data-pending': render.isPending || undefined,
+    'data-disabled': render.isDisabled || undefined,
   }
 }
 
 /**
- * Two live regions, mounted before any text arrives so the first message is announced: a polite
+ * Props for two live regions, mounted before any text arrives so the first message is announced: a polite
  * `status` and an assertive `alert`, with the message in the one `isAlert` picks.
  */
 export function regionProps(
@@ -59,11 +60,9 @@ export function regionProps(
   message: string,
   isAlert: boolean,
 ): { statusProps: RegionProps; alertProps: RegionProps; describedBy: string | undefined } {
-  const region = (role: 'status' | 'alert', text: string): RegionProps => ({
+  const region = (role: 'status' | 'alert', text: string) => ({
     id: id + role,
     role,
-    'aria-live': role === 'alert' ? 'assertive' : 'polite',
-    'aria-atomic': true,
     children: text,
   })
   return {
