@@ -17,11 +17,38 @@ import { isMain } from './lib/paths.mjs'
  * @property {import('./harness/pages/instrument.ts').LeakSnapshot} alive
  * @property {number} aliveTotal listeners + timeouts + intervals + BroadcastChannels
  * @property {Heap} heapBefore
+ * @property {Heap} heapMid after the first half of the attempts
  * @property {Heap} heapAfter
  * @property {number} warmup attempts before the count started
  * @property {boolean} selfCheck the instrument saw one deliberately leaked item of each kind
  * @property {boolean} ok
  */
+
+/**
+ * @param {import('./harness/pages/app.ts').LeakRun} a
+ * @param {import('./harness/pages/app.ts').LeakRun} b
+ * @returns {import('./harness/pages/app.ts').LeakRun}
+ */
+function mergeRuns(a, b) {
+  /**
+   * @param {Record<string, number>} x
+   * @param {Record<string, number>} y
+   */
+  const add = (x, y) => {
+    /** @type {Record<string, number>} */
+    const sum = { ...x }
+    for (const [k, v] of Object.entries(y)) sum[k] = (sum[k] ?? 0) + v
+    return sum
+  }
+  return {
+    attempts: a.attempts + b.attempts,
+    lanes: a.lanes,
+    outcomes: add(a.outcomes, b.outcomes),
+    msByKind: add(a.msByKind, b.msByKind),
+    unexpected: [...a.unexpected, ...b.unexpected].slice(0, 20),
+    elapsedMs: a.elapsedMs + b.elapsedMs,
+  }
+}
 
 /**
  * Proves the count can fail: one listener, timeout, interval and channel left alive must read as
@@ -97,7 +124,12 @@ export async function runLeaks(session, options = {}) {
       if (!window.__leaks) throw new Error('the leak instrument is not installed')
       window.__leaks.start()
     })
-    const run = await runAttempts(attempts)
+    // Two halves with a heap reading between them: growth that repeats per half is per attempt.
+    const first = await runAttempts(Math.floor(attempts / 2))
+    await popupsClosed(context, page)
+    const heapMid = await heap()
+    const second = await runAttempts(attempts - first.attempts)
+    const run = mergeRuns(first, second)
     // Counted the moment the last attempt settled: settling must already have torn it all down.
     const alive = await page.evaluate(() => {
       if (!window.__leaks) throw new Error('the leak instrument is not installed')
@@ -112,6 +144,7 @@ export async function runLeaks(session, options = {}) {
       alive,
       aliveTotal,
       heapBefore,
+      heapMid,
       heapAfter,
       warmup,
       selfCheck,

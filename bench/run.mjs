@@ -233,7 +233,8 @@ if (leaks.ok) {
         'live intervals',
         'open BroadcastChannels',
         'JS heap used before',
-        'after',
+        `after ${bytes(Math.floor(k.run.attempts / 2))}`,
+        `after ${bytes(k.run.attempts)}`,
         'result',
       ],
       [
@@ -245,6 +246,7 @@ if (leaks.ok) {
           k.alive.intervals,
           k.alive.broadcastChannels,
           `${bytes(k.heapBefore.usedSize)} B`,
+          `${bytes(k.heapMid.usedSize)} B`,
           `${bytes(k.heapAfter.usedSize)} B`,
           k.ok
             ? 'ok (0 alive)'
@@ -260,7 +262,7 @@ if (leaks.ok) {
     'and `BroadcastChannel` construction/`close`, from the start of the run to the moment the last',
     `attempt settled; before the run, one deliberately leaked item of each kind read as alive`,
     `(self-check ${k.selfCheck ? 'passed' : 'FAILED'}). Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\`, after ${k.warmup}`,
-    `warm-up attempts and after the run. The whole run took ${(k.run.elapsedMs / 1000).toFixed(1)} s.`,
+    `warm-up attempts, after half the attempts and after all of them. The whole run took ${(k.run.elapsedMs / 1000).toFixed(1)} s.`,
     '',
     'Outcomes (kind of attempt → status/channel):',
     '',
@@ -271,11 +273,12 @@ if (leaks.ok) {
         .map(([key, n]) => [key, n]),
     ),
     '',
-    'Every kind but `timeout` runs with `timeoutMs: 3000`, so a signal that never arrives shows as a',
-    '`timeout` row. For a `broadcast-cancelled → timeout` row: in a bare page without the toolkit,',
-    'with three popups opening at once, Chromium 156 on this machine dropped 10 of 60',
-    'BroadcastChannel messages from freshly loaded same-origin popups, and none of 60 with one popup',
-    'at a time (measured once on 2026-11-22, outside this run).',
+    'Every kind but `timeout` runs with `timeoutMs: 10000` and `pollIntervalMs: 50`, so a signal that',
+    'never arrives shows as a `timeout` row. The `broadcast-cancelled` kind races broadcast and poll:',
+    'in a bare page without the toolkit, with three popups opening at once, Chromium 156 on this',
+    'machine dropped 10 of 60 BroadcastChannel messages from freshly loaded same-origin popups, and',
+    'none of 60 with one popup at a time (measured once on 2026-11-22, outside this run). A',
+    '`cancelled/poll` row counts attempts whose callback URL the poll saw first, message or not.',
     '',
   )
   if (k.run.unexpected.length > 0) {

@@ -208,9 +208,9 @@ export function install(mod: Record<string, unknown>): void {
       lane: number,
       onEvent: (event: unknown) => void,
     ): Promise<Outcome> => {
-      // Every other kind settles well within a second; a lost signal costs 3 s and shows in the
-      // outcome table as a timeout instead of stalling the run for the default 5 minutes.
-      const fast = { pollIntervalMs: 50, timeoutMs: 3000, onEvent }
+      // Every other kind settles within a second on an idle machine; a lost signal costs 10 s and
+      // shows in the outcome table as a timeout instead of stalling the run for 5 minutes.
+      const fast = { pollIntervalMs: 50, timeoutMs: 10_000, onEvent }
       const callback =
         (params: Record<string, string>) =>
         ({ redirectUri }: { redirectUri?: string }) =>
@@ -232,7 +232,10 @@ export function install(mod: Record<string, unknown>): void {
             {
               ...fast,
               callbackUrl,
-              channels: ['broadcast', 'closed'],
+              // A slow poll backs the broadcast up: with several popups opening at once, Chromium
+              // can drop a fresh popup's BroadcastChannel message, and this run is about teardown.
+              channels: ['broadcast', 'poll'],
+              pollIntervalMs: 250,
               getRedirectUrl: callback({ status_code: 'cancelled', signal: 'broadcast' }),
             },
             lane,
