@@ -33,7 +33,7 @@ export function ButtonGroup<S extends ButtonRenderState>(props: ButtonGroupProps
           typeof className === 'function' ? className(render) : className,
         )}
       >
-        {typeof children === 'function' ? children(render) : (children ?? props.label)}
+        {(typeof children === 'function' ? children(render) : children) ?? props.label}
       </button>
       {props.extra}
       <LiveRegion {...props.statusProps} className={classOf('oc-message', unstyled)} />
