@@ -25,13 +25,12 @@ export function takeAttempt(attemptId: string): AttemptRecord | undefined {
     // Written by connectProvider on this origin; completeConnection re-checks the return path.
     return record?.attemptId === attemptId ? (record as AttemptRecord) : undefined
   } catch {
-    return undefined
+    // No storage: no record, so the caller treats the page as a popup callback.
   }
 }
 
-/** A fresh, URL-safe attempt id; `getRandomValues` also works outside secure contexts. */
-export function newAttemptId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('')
-}
+/**
+ * A fresh attempt id (a lowercase UUID). `randomUUID` needs a secure context, as do the OAuth
+ * redirect URIs this flow relies on (https, or http on localhost).
+ */
+export const newAttemptId = (): string => crypto.randomUUID()

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { completeConnection } from './completeConnection.ts'
 import { trackConnectEnv } from './testing.ts'
 
-const ID = 'a'.repeat(32)
+const ID = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'
 const APP = location.origin
 
 let env: ReturnType<typeof trackConnectEnv>
@@ -175,7 +175,7 @@ describe('completeConnection', () => {
     it('should treat a record for another attempt as popup mode', () => {
       const calls = fakeOpener()
       store({
-        attemptId: 'b'.repeat(32),
+        attemptId: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
         connectionId: 'c',
         returnPath: '/',
         createdAt: 0,

@@ -34,7 +34,7 @@ export function completeConnection(): CompletionResult {
   const url = new URL(location.href)
   // Several values join with commas, which the pattern refuses, as it refuses none at all.
   const attemptId = String(url.searchParams.getAll('attempt'))
-  if (!/^[0-9a-f]{32}$/.test(attemptId)) return { kind: 'none' }
+  if (!/^[\da-f-]{36}$/.test(attemptId)) return { kind: 'none' }
   const statusCode = parseStatusCode(url.search)
   url.searchParams.delete('attempt')
   url.searchParams.delete('status_code')
@@ -61,16 +61,17 @@ export function completeConnection(): CompletionResult {
   }
 
   // The envelope only carries valid codes; an invalid one fails closed.
+  const code = statusCode ?? 'error'
   const envelope: ConnectEnvelope = {
     type: 'oauth-connect',
     version: 1,
     attemptId,
-    statusCode: statusCode ?? 'error',
+    statusCode: code,
   }
   ;(window.opener as Window | null)?.postMessage(envelope, location.origin)
   const channel = connectEnv.channel(channelName(attemptId))
   channel?.postMessage(envelope)
   channel?.close()
   connectEnv.close()
-  return { kind: 'popup', attemptId, statusCode: envelope.statusCode }
+  return { kind: 'popup', attemptId, statusCode: code }
 }

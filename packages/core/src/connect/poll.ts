@@ -44,10 +44,14 @@ export function pollLocation<T>(options: PollOptions<T>): () => void {
     if (href === undefined) return
     // A window's location is always a valid URL; about:blank included.
     const url = new URL(href)
-    if (url.origin !== expected.origin || url.pathname !== expected.pathname) return
-    for (const [name, wanted] of expected.searchParams) {
-      const values = url.searchParams.getAll(name)
-      if (values.length !== 1 || values[0] !== wanted) return
+    // String() of getAll() differs from the wanted value when it is missing or repeated.
+    if (
+      url.origin + url.pathname !== expected.origin + expected.pathname ||
+      [...expected.searchParams].some(
+        ([name, wanted]) => String(url.searchParams.getAll(name)) !== wanted,
+      )
+    ) {
+      return
     }
     const value = parse(url)
     if (value === undefined) return

@@ -39,14 +39,13 @@ export interface ConnectEnvelope {
  * @returns the envelope, or `undefined` for anything else
  */
 export function parseEnvelope(data: unknown): ConnectEnvelope | undefined {
-  if (typeof data !== 'object' || data === null) return undefined
-  const envelope = data as Record<string, unknown>
-  // Message data is a structured clone: a plain object of our own, safe to return as it is.
-  return envelope.type === 'oauth-connect' &&
+  // Property reads are safe on any message data; `?.` covers null and undefined.
+  const envelope = data as Partial<Record<keyof ConnectEnvelope, unknown>> | null | undefined
+  return envelope?.type === 'oauth-connect' &&
     envelope.version === 1 &&
     typeof envelope.attemptId === 'string' &&
     isStatusCode(envelope.statusCode)
-    ? (envelope as unknown as ConnectEnvelope)
+    ? (envelope as ConnectEnvelope)
     : undefined
 }
 

@@ -396,7 +396,7 @@ describe('useConnectionCallback', () => {
     vi.stubGlobal('opener', {
       postMessage: (data: unknown, origin: string) => posted.push([data, origin]),
     })
-    const id = 'c'.repeat(32)
+    const id = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'
     history.replaceState(null, '', `/connect/callback?attempt=${id}&status_code=expired`)
     const { result } = renderHook(() => useConnectionCallback(), { wrapper })
     await tick()
@@ -413,7 +413,7 @@ describe('useConnectionCallback', () => {
 
   it('should hand a redirect-mode outcome to onRedirect', async () => {
     vi.stubGlobal('opener', null)
-    const id = 'd'.repeat(32)
+    const id = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd'
     sessionStorage.setItem(
       `oauth-connect:${id}`,
       JSON.stringify({
