@@ -7,7 +7,6 @@ import { graphqlUrl, patientUrl } from './config.ts'
 import { EventLogPanel } from './EventLogPanel.tsx'
 import { LoginCallback } from './LoginCallback.tsx'
 import { useLocation } from './location.ts'
-import { loginWithPopup } from './popupLogin.ts'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { SignInPanel } from './SignInPanel.tsx'
 import { SystemAccessPanel } from './SystemAccessPanel.tsx'
@@ -22,16 +21,6 @@ const bwell = createBwellClient({
 })
 
 function Home({ settings }: { settings: Settings }) {
-  const client = loginClientFor(initialStorage)
-  const signIn = () => {
-    const returnTo = location.pathname + location.search
-    if (settings.loginPopup) {
-      // Failures show through the client's state; a closed or blocked popup only ends the attempt.
-      loginWithPopup(client, returnTo).catch(() => {})
-    } else {
-      void client.login({ returnTo })
-    }
-  }
   return (
     <>
       <header className="banner">
@@ -42,7 +31,7 @@ function Home({ settings }: { settings: Settings }) {
         </p>
       </header>
       <main className="grid">
-        <SignInPanel settings={settings} onSignIn={signIn} />
+        <SignInPanel settings={settings} />
         <ConnectPanel settings={settings} bwell={bwell} />
         <SettingsPanel settings={settings} />
         <SystemAccessPanel />

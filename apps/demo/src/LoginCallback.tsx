@@ -6,12 +6,15 @@ import { navigate } from './location.ts'
 export function LoginCallback() {
   const state = useAuthCallback()
   useEffect(() => {
-    if (state.status === 'success') navigate(state.returnTo, true)
+    if (state.status === 'success' && !state.popup) navigate(state.returnTo, true)
   }, [state])
   return (
     <main className="callback">
       <h1>Signing you in</h1>
       {state.status === 'pending' && <p role="status">Finishing the sign-in…</p>}
+      {state.status === 'success' && state.popup && (
+        <p role="status">Signed in. This window closes itself.</p>
+      )}
       {state.status === 'error' && (
         <>
           <p role="alert">Sign-in failed: {state.error.message}</p>

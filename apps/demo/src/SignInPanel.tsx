@@ -1,11 +1,11 @@
 import { useAuth, useFhirQuery } from '@oauth-connect/react'
+import { LoginButton, LogoutButton } from '@oauth-connect/ui'
 import { useId } from 'react'
 import { summarizePatient } from './patient.ts'
 import type { Settings } from './settings.ts'
 
 interface SignInPanelProps {
   readonly settings: Settings
-  readonly onSignIn: () => void
 }
 
 function PatientCard() {
@@ -36,7 +36,7 @@ function PatientCard() {
 }
 
 /** Sign-in with PKCE, the patient card, sign-out. */
-export function SignInPanel({ settings, onSignIn }: SignInPanelProps) {
+export function SignInPanel({ settings }: SignInPanelProps) {
   const id = useId()
   const auth = useAuth()
   const name = typeof auth.claims?.name === 'string' ? auth.claims.name : auth.claims?.sub
@@ -58,15 +58,16 @@ export function SignInPanel({ settings, onSignIn }: SignInPanelProps) {
       {auth.status === 'signed-in' ? (
         <>
           <PatientCard />
-          <button type="button" onClick={() => void auth.logout()}>
-            Sign out
-          </button>
+          <LogoutButton />
         </>
       ) : (
         <>
-          <button type="button" onClick={onSignIn} disabled={auth.status === 'loading'}>
-            Sign in
-          </button>
+          <LoginButton
+            options={{
+              mode: settings.loginPopup ? 'popup' : 'redirect',
+              returnTo: location.pathname + location.search,
+            }}
+          />
           <p className="hint">
             Use <code>amy.shaw</code> / <code>amy-password</code>.{' '}
             {settings.loginPopup

@@ -1,6 +1,5 @@
-import { createLoginClient, type LoginClient } from '@oauth-connect/core/login'
+import { createLoginClient, type LoginClient, popupLogin } from '@oauth-connect/core/login'
 import { loginConfig, origins } from './config.ts'
-import { navigateForLogin } from './popupLogin.ts'
 import type { TokenStorageSetting } from './settings.ts'
 
 const clients = new Map<TokenStorageSetting, LoginClient>()
@@ -23,7 +22,8 @@ export function loginClientFor(storage: TokenStorageSetting): LoginClient {
         allowInsecureLoopback: true,
         resourceOrigins: [origins.medblocks, origins.bwell],
         postLogoutRedirectUri: new URL('/', location.origin).href,
-        navigate: navigateForLogin,
+        // Popup sign-in; the callback page needs it too, to hand a popup's callback to the opener.
+        popup: popupLogin,
       },
     )
     clients.set(storage, client)
