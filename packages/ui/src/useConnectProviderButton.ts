@@ -105,13 +105,13 @@ export function useConnectProviderButton(
   }
   const canContinue = status === 'blocked' && !inTab && options.callbackUrl !== undefined
   const message =
-    state === 'idle'
-      ? ''
-      : state === 'pending' || state === 'detached'
-        ? text(state)
+    state === 'pending' || state === 'detached'
+      ? text(state)
+      : !outcome
+        ? ''
         : status === 'blocked' && !canContinue
           ? `${text('blocked')} ${text('allowPopups')}`
-          : text(status as keyof ConnectMessages)
+          : text(outcome.status)
   const regions = regionProps(id, message, state === 'error' && !chosen.has(status))
 
   // A control that unmounts while focused would drop focus on <body>: move it to the main button.
