@@ -51,6 +51,8 @@ function table(header, rows) {
 
 /** @param {number | null | undefined} n */
 const bytes = (n) => (n === null || n === undefined ? '-' : `${n.toLocaleString('en-US')}`)
+/** @param {number} n */
+const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toLocaleString('en-US')}`
 /** @param {number | null | undefined} n */
 const ms = (n) => (n === null || n === undefined ? '-' : n.toFixed(1))
 
@@ -262,7 +264,7 @@ if (leaks.ok) {
     'and `BroadcastChannel` construction/`close`, from the start of the run to the moment the last',
     `attempt settled; before the run, one deliberately leaked item of each kind read as alive`,
     `(self-check ${k.selfCheck ? 'passed' : 'FAILED'}). Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\`, after ${k.warmup}`,
-    `warm-up attempts, after half the attempts and after all of them. The whole run took ${(k.run.elapsedMs / 1000).toFixed(1)} s.`,
+    `warm-up attempts, after half the attempts and after all of them: ${signed(k.heapMid.usedSize - k.heapBefore.usedSize)} B over the first half, ${signed(k.heapAfter.usedSize - k.heapMid.usedSize)} B over the second. The whole run took ${(k.run.elapsedMs / 1000).toFixed(1)} s.`,
     '',
     'Outcomes (kind of attempt → status/channel):',
     '',
