@@ -187,3 +187,27 @@ describe('completeConnection', () => {
     })
   })
 })
+
+describe('targetOrigin', () => {
+  it('[SEC-3] should never post with "*" anywhere in the browser packages', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs')
+    const { fileURLToPath } = await import('node:url')
+    const roots = ['../../../core/src', '../../../react/src', '../../../ui/src'].map((path) =>
+      fileURLToPath(new URL(path, import.meta.url)),
+    )
+    const offenders: string[] = []
+    let calls = 0
+    for (const root of roots) {
+      for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.tsx?$/.test(entry) || /\.test\.tsx?$/.test(entry)) continue
+        const source = readFileSync(`${root}/${entry}`, 'utf8')
+        for (const match of source.matchAll(/\.postMessage\(([^)]*)\)/g)) {
+          calls++
+          if (/['"`]\*['"`]/.test(match[1] ?? '')) offenders.push(`${entry}: ${match[0]}`)
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(0)
+    expect(offenders).toEqual([])
+  })
+})
