@@ -226,6 +226,26 @@ describe('useConnectProvider', () => {
     expect(popups[0]?.closed).toBe(true)
   })
 
+  it('should start afresh when connecting again right after cancel', async () => {
+    const { result } = setup()
+    act(() => {
+      void result.current.connect('conn-1')
+    })
+    await tick()
+    let again: Promise<ConnectionOutcome> | undefined
+    act(() => {
+      result.current.cancel()
+      again = result.current.connect('conn-1')
+    })
+    await tick()
+    expect(popups).toHaveLength(2)
+    expect(popups[1]?.navigations).toEqual([PROVIDER])
+    post('status-success', popups[1])
+    expect((await again)?.status).toBe('success')
+    await tick()
+    expect(result.current.status).toBe('success')
+  })
+
   it('[SEC-18] should keep two concurrent attempts apart', async () => {
     const first = setup()
     const second = setup()

@@ -100,7 +100,8 @@ export function useConnectProvider(options: UseConnectProviderOptions): UseConne
       const { client, getRedirectUrl, onSuccess, onError, onSettled, onEvent, ...rest } =
         latest.current
       const pending = current.current
-      const same = pending?.connectionId === connectionId
+      // A cancelled attempt may not have reported yet; it must not lend its aborted signal.
+      const same = pending?.connectionId === connectionId && !pending.controller.signal.aborted
       const controller = same ? pending.controller : new AbortController()
       // Set before the call: connectProvider reports 'opened' synchronously.
       current.current = { connectionId, controller }
