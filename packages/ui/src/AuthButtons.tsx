@@ -38,10 +38,15 @@ export interface LogoutButtonProps extends AuthButtonProps {
 /** What differs between the two buttons. */
 interface Kind {
   run(auth: UseAuthResult, signal: AbortSignal, options: object | undefined): Promise<void>
-  state(status: UseAuthResult['status'], busy: boolean, failed: boolean): ButtonState
-  labels: { readonly [S in ButtonState]?: keyof AuthMessages }
+  state(status: UseAuthResult['status'], action: Action): ButtonState
+  labels: { readonly idle: keyof AuthMessages } & {
+    readonly [S in ButtonState]?: keyof AuthMessages
+  }
   failure: keyof AuthMessages
 }
+
+/** The button's own last press: running, failed, or nothing to show. */
+type Action = 'busy' | 'failed' | undefined
 
 /**
  * One press runs one action: a ref guards it before React re-renders, so a double click starts
@@ -54,14 +59,13 @@ function AuthButton({
 }: AuthButtonProps & { kind: Kind; options: object | undefined }): ReactNode {
   const { messages, isDisabled, onError } = props
   const auth = useAuth()
-  const [busy, setBusy] = useState(false)
-  const [failed, setFailed] = useState(false)
+  const [action, setAction] = useState<Action>()
   const running = useRef<AbortController>(undefined)
   const id = useId()
   useEffect(() => () => running.current?.abort(), [])
 
   const text = (key: keyof AuthMessages) => messages?.[key] ?? defaultAuthMessages[key]
-  const state = kind.state(auth.status, busy, failed)
+  const state = kind.state(auth.status, action)
   const render: ButtonRenderState = {
     state,
     isPending: state === 'pending',
@@ -71,20 +75,18 @@ function AuthButton({
   const press = () => {
     if (render.isDisabled || running.current) return
     const controller = new AbortController()
-    const settle = (isFailure: boolean) => {
+    const settle = (next: Action) => {
       if (controller.signal.aborted) return false
       running.current = undefined
-      setBusy(false)
-      setFailed(isFailure)
+      setAction(next)
       return true
     }
     running.current = controller
-    setBusy(true)
-    setFailed(false)
+    setAction('busy')
     kind.run(auth, controller.signal, options).then(
-      () => settle(false),
+      () => settle(undefined),
       (error: unknown) => {
-        if (settle(true)) onError?.(error)
+        if (settle('failed')) onError?.(error)
       },
     )
   }
@@ -94,19 +96,19 @@ function AuthButton({
       {...regions}
       render={render}
       buttonProps={mainButtonProps(render, press, regions.describedBy)}
-      label={text(kind.labels[state] ?? (kind.labels.idle as keyof AuthMessages))}
+      label={text(kind.labels[state] ?? kind.labels.idle)}
     />
   )
 }
 
 const loginKind: Kind = {
   run: (auth, signal, options) => auth.login({ signal, ...options }),
-  state: (status, busy, failed) =>
-    busy || status === 'loading'
+  state: (status, action) =>
+    action === 'busy' || status === 'loading'
       ? 'pending'
       : status === 'signed-in'
         ? 'success'
-        : failed || status === 'error'
+        : action || status === 'error'
           ? 'error'
           : 'idle',
   labels: { idle: 'signIn', pending: 'signingIn', success: 'signedIn' },
@@ -115,8 +117,8 @@ const loginKind: Kind = {
 
 const logoutKind: Kind = {
   run: (auth, _signal, options) => auth.logout(options),
-  state: (status, busy, failed) =>
-    busy ? 'pending' : failed ? 'error' : status === 'signed-in' ? 'idle' : 'success',
+  state: (status, action) =>
+    action === 'busy' ? 'pending' : action ? 'error' : status === 'signed-in' ? 'idle' : 'success',
   labels: { idle: 'signOut', pending: 'signingOut' },
   failure: 'signOutFailed',
 }

@@ -17,7 +17,6 @@ export interface LiveRegionProps {
 const hidden = {
   position: 'absolute',
   width: 1,
-  height: 1,
   overflow: 'hidden',
   clipPath: 'inset(50%)',
   whiteSpace: 'nowrap',

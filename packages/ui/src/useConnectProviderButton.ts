@@ -56,7 +56,7 @@ export interface ConnectProviderButtonAria {
 }
 
 /** Outcomes the user chose; announced politely, not as alerts. */
-const chosen = new Set(['cancelled', 'closed', 'aborted'])
+const chosen = ['cancelled', 'closed', 'aborted']
 
 /**
  * The behaviour and accessibility of a connect button as prop bags, for apps that render their own
@@ -112,7 +112,7 @@ export function useConnectProviderButton(
         : status === 'blocked' && !canContinue
           ? `${text('blocked')} ${text('allowPopups')}`
           : text(outcome.status)
-  const regions = regionProps(id, message, state === 'error' && !chosen.has(status))
+  const regions = regionProps(id, message, state === 'error' && !chosen.includes(status))
 
   // A control that unmounts while focused would drop focus on <body>: move it to the main button.
   const restoreFocus = useRef(false)
