@@ -1,0 +1,72 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Page, TestInfo } from '@playwright/test'
+import {
+  amy,
+  expect,
+  findProvider,
+  lastAttempt,
+  openConsentPopup,
+  panels,
+  signIn,
+  test,
+} from './fixtures.ts'
+
+/** Runs axe on the page as it is, attaches a full-page screenshot, and expects no violation. */
+async function checkState(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze()
+  await testInfo.attach(`${name}.png`, {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  })
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  )
+  expect(summary, `axe violations in "${name}"`).toEqual([])
+}
+
+test('the signed-out home page has no axe violation', async ({ page }, testInfo) => {
+  await page.goto('/')
+  await expect(panels(page).signIn.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  await expect(
+    panels(page).systemAccess.getByRole('list', { name: 'Integrations' }).getByRole('listitem'),
+  ).toHaveCount(3)
+  await checkState(page, testInfo, 'signed-out')
+})
+
+test('the signed-in page with the patient has no axe violation', async ({ page }, testInfo) => {
+  await signIn(page, amy)
+  await expect(panels(page).signIn.getByRole('definition').first()).toHaveText(amy.name)
+  await checkState(page, testInfo, 'signed-in')
+})
+
+test('a successful connection and the event log have no axe violation', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, amy, { mode: 'broadcast' })
+  const popup = await openConsentPopup(page, 'Coastal Cardiology Associates')
+  await checkState(popup, testInfo, 'provider-consent')
+  await popup.getByRole('button', { name: 'Allow' }).click()
+  await expect(lastAttempt(page)).toContainText('outcome success via broadcast')
+  await expect(panels(page).eventLog).toContainText('settled')
+  await checkState(page, testInfo, 'connected')
+})
+
+test('a blocked popup with its alert has no axe violation', async ({ page }, testInfo) => {
+  await page.addInitScript(() => {
+    window.open = () => null
+  })
+  await signIn(page, amy, { mode: 'poll' })
+  const item = await findProvider(page, 'Sunrise Family Practice')
+  await item.getByRole('button', { name: 'Connect Sunrise Family Practice' }).click()
+  await expect(item.getByRole('button', { name: 'Continue in this tab' })).toBeVisible()
+  await checkState(page, testInfo, 'blocked')
+})
+
+test('the callback pages have no axe violation', async ({ page }, testInfo) => {
+  await page.goto('/callback?code=forged&state=forged')
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed')
+  await checkState(page, testInfo, 'login-callback-error')
+  await page.goto('/connect/callback')
+  await expect(page.getByText('There is no connection attempt to finish here.')).toBeVisible()
+  await checkState(page, testInfo, 'connect-callback-empty')
+})
