@@ -17,7 +17,7 @@ function countReport(file) {
     const s = json.stats
     return { passed: s.expected, failed: s.unexpected + s.flaky + (json.errors?.length ?? 0) }
   }
-  // reports/packages.json: [{ name, check, ok }]
+  // reports/packages.json and reports/budgets.json: [{ name, check, ok }]
   return { passed: json.filter((c) => c.ok).length, failed: json.filter((c) => !c.ok).length }
 }
 

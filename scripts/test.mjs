@@ -1,4 +1,4 @@
-// `pnpm test`: typecheck, lint, unit tests, package checks, then e2e. Every step runs even when
+// `pnpm test`: typecheck, lint, unit tests, package checks, size budgets, then e2e. Every step runs even when
 // an earlier one fails, so one run shows every failure; the exit code is non-zero if any failed.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -8,6 +8,7 @@ const steps = [
   { name: 'lint', cmd: ['pnpm', 'lint'] },
   { name: 'unit', cmd: ['pnpm', 'test:unit'], report: 'reports/vitest.json' },
   { name: 'packages', cmd: ['pnpm', 'test:packages'], report: 'reports/packages.json' },
+  { name: 'budgets', cmd: ['node', 'bench/check-budgets.mjs'], report: 'reports/budgets.json' },
   { name: 'e2e', cmd: ['pnpm', 'test:e2e'], report: 'reports/playwright.json' },
 ]
 
