@@ -195,16 +195,6 @@ describe('ConnectProviderButton', () => {
     expect(main().textContent).toBe('Connecting…')
   })
 
-  it('should cancel with Escape on the pending button', async () => {
-    world.renderButton()
-    await startAttempt()
-    await world.user.keyboard('{Escape}')
-    await flush()
-    expect(world.popup().closeCalls).toBe(1)
-    expect(main().getAttribute('data-state')).toBe('error')
-    expect(status().textContent).toBe('Connection stopped.')
-  })
-
   it('should move focus to the main button when an outcome removes the focused cancel control', async () => {
     world.renderButton()
     await startAttempt()

@@ -31,25 +31,21 @@ export function ConnectProviderButton(props: ConnectProviderButtonProps): ReactN
   // Styling props stay out of the flow's options.
   const { children, className, unstyled, ...options } = props
   const aria = useConnectProviderButton(options)
-  const secondary = classOf('oc-button oc-secondary', unstyled)
+  // Cancel (pending) and continue (blocked) never show together.
+  const [extra, key] = aria.cancelButtonProps
+    ? [aria.cancelButtonProps, 'cancel' as const]
+    : [aria.continueButtonProps, 'continueHere' as const]
   return (
     <ButtonGroup
       {...props}
       {...aria}
       render={aria.renderState}
       extra={
-        <>
-          {aria.cancelButtonProps && (
-            <button {...aria.cancelButtonProps} className={secondary}>
-              {aria.text('cancel')}
-            </button>
-          )}
-          {aria.continueButtonProps && (
-            <button {...aria.continueButtonProps} className={secondary}>
-              {aria.text('continueHere')}
-            </button>
-          )}
-        </>
+        extra && (
+          <button {...extra} key={key} className={classOf('oc-button oc-secondary', unstyled)}>
+            {aria.text(key)}
+          </button>
+        )
       }
     />
   )

@@ -63,7 +63,7 @@ const chosen = ['cancelled', 'closed', 'aborted']
  * elements (the React Aria pattern). `<ConnectProviderButton>` is this hook plus markup.
  *
  * The main button stays focusable while pending (`aria-disabled`, never `disabled`) and ignores
- * presses, so a double click opens one popup; Escape on it cancels. When a control it offered
+ * presses, so a double click opens one popup. When a control it offered
  * (cancel, continue) disappears while focused, focus returns to the main button.
  *
  * @param props `connectionId`, `providerName`, `messages`, `isDisabled` and the
@@ -142,9 +142,6 @@ export function useConnectProviderButton(
     buttonProps: {
       ...mainButtonProps(renderState, press, regions.describedBy),
       ref: buttonRef,
-      onKeyDown: (event) => {
-        if (event.key === 'Escape' && isPending) stop()
-      },
     },
     label: text(
       (
