@@ -112,10 +112,10 @@ describe('ConnectProviderButton', () => {
     ['error', () => world.post('status-failure')],
     ['expired', () => world.postStatus('expired')],
     ['unauthorized', () => world.postStatus('unauthorized')],
-    ['timeout', () => flush(1000)],
+    ['timeout', () => flush(60_000)],
   ] as const
   it.each(alerts)('should explain %s in an alert and offer "Try again"', async (outcome, end) => {
-    const { container } = world.renderButton({ timeoutMs: 1000 })
+    const { container } = world.renderButton({ timeoutMs: 60_000 })
     await startAttempt()
     await end()
     await flush()
