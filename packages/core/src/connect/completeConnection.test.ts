@@ -45,6 +45,8 @@ describe('completeConnection', () => {
     })
     at(`/connect/callback?keep=1&attempt=${ID}&status_code=cancelled#top`)
     const result = completeConnection()
+    // The page stays open briefly so its messages leave before it closes.
+    expect(env.closes.count).toBe(0)
     const envelope = { type: 'oauth-connect', version: 1, attemptId: ID, statusCode: 'cancelled' }
     expect(result).toEqual({ kind: 'popup', attemptId: ID, statusCode: 'cancelled' })
     expect(calls).toEqual([[envelope, APP]])
@@ -52,8 +54,8 @@ describe('completeConnection', () => {
     expect(await received).toEqual(envelope)
     expect(location.pathname + location.search + location.hash).toBe('/connect/callback?keep=1#top')
     expect(history.state).toEqual({ app: 1 })
-    expect(env.closes.count).toBe(1)
-    expect(env.live.channels).toBe(0)
+    await vi.waitFor(() => expect(env.closes.count).toBe(1))
+    expect(env.live).toEqual({ listeners: 0, intervals: 0, timeouts: 0, channels: 0 })
   })
 
   it('[SEC-4] should send error for a missing, unknown or repeated status_code', () => {

@@ -14,12 +14,15 @@ export type CompletionResult =
   /** Redirect mode: the attempt is over; show `outcome` and go back to `returnPath`. */
   | { readonly kind: 'redirect'; readonly outcome: ConnectionOutcome; readonly returnPath: string }
 
+/** How long the callback page stays open after posting, so its messages leave first. */
+const CLOSE_DELAY_MS = 100
+
 /**
  * Finishes a connection on the app's custom redirect page (`callbackUrl`). It reads `status_code`
  * and `attempt`, strips both from the URL with `history.replaceState`, then:
  * - in popup mode, posts the envelope to `window.opener` with the app's own origin as
  *   `targetOrigin` (never `'*'`), sends it on `BroadcastChannel('oauth-connect:<attempt>')`, which
- *   survives Cross-Origin-Opener-Policy, and closes the window;
+ *   survives Cross-Origin-Opener-Policy, and closes the window 100 ms later;
  * - in redirect mode (a stored attempt record and no opener), deletes the record and returns the
  *   outcome with the stored same-origin path to go back to. Nothing is taken from other query
  *   parameters.
@@ -71,7 +74,11 @@ export function completeConnection(): CompletionResult {
   ;(window.opener as Window | null)?.postMessage(envelope, location.origin)
   const channel = connectEnv.channel(channelName(attemptId))
   channel?.postMessage(envelope)
-  channel?.close()
-  connectEnv.close()
+  // Closing at once can lose the message in Chromium when several popups load together
+  // (BENCHMARKS.md, leaks); a short wait costs nothing, since the opener closes us anyway.
+  connectEnv.setTimeout(() => {
+    channel?.close()
+    connectEnv.close()
+  }, CLOSE_DELAY_MS)
   return { kind: 'popup', attemptId, statusCode: code }
 }

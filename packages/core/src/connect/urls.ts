@@ -43,8 +43,9 @@ export function checkRedirectUrl(
   value: unknown,
   allowedHosts?: readonly string[],
 ): URL | undefined {
-  if (typeof value !== 'string' || !URL.canParse(value)) return undefined
-  const url = new URL(value)
+  // canParse stringifies: null, numbers and plain objects never parse; a URL object may.
+  if (!URL.canParse(value as string)) return undefined
+  const url = new URL(value as string)
   const safe =
     url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
   return safe && (!allowedHosts || allowedHosts.includes(url.hostname)) ? url : undefined
@@ -62,7 +63,6 @@ export function checkRedirectUrl(
 export function sameOriginUrl(value: unknown, origin: string): URL | undefined {
   // The URL parser already turns `//evil`, `/\evil` and `https://app@evil` into another origin,
   // and `javascript:` into "null"; comparing origins refuses them all.
-  const url =
-    typeof value === 'string' && URL.canParse(value, origin) ? new URL(value, origin) : undefined
+  const url = URL.canParse(value as string, origin) ? new URL(value as string, origin) : undefined
   return url?.origin === origin ? url : undefined
 }
