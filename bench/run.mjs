@@ -11,7 +11,7 @@ import { repoRoot } from './lib/paths.mjs'
 import { runSize } from './size.mjs'
 import { runTokenSource } from './token-source.mjs'
 
-const command = '`pnpm bench` (`node bench/run.mjs`)'
+const command = '`pnpm bench` (`pnpm --filter ./bench bench`, i.e. `node bench/run.mjs`)'
 
 /**
  * @template T
