@@ -31,11 +31,11 @@ const connectionStatuses: Record<Decision, RegExp> = {
   Tamper: /^NEW$/,
 }
 
-/** What the button announces for each outcome (the UI package's default messages). */
-const announcements: Record<string, string> = {
-  success: `${provider} is connected.`,
+/** The demo's own sentence for each outcome (apps/demo/src/outcomeText.ts). */
+const sentences: Record<string, string> = {
+  success: 'Connected.',
   cancelled: 'You cancelled the connection.',
-  error: `Something went wrong connecting ${provider}. Please try again.`,
+  error: 'The connection failed.',
   expired: 'The session expired. Please try again.',
   unauthorized: 'Security check failed. Please try again.',
 }
@@ -79,10 +79,23 @@ for (const mode of modes) {
         } else {
           const popup = await openConsentPopup(page, provider)
           await popup.getByRole('button', { name: decision }).click()
-          await expect(providerItem(page, provider)).toContainText(announcements[outcome] ?? '')
+          // The button ends as "Connected" or "Try again", and explains the outcome in its region.
+          await expect(
+            providerItem(page, provider).getByRole('button', {
+              name: outcome === 'success' ? 'Connected' : 'Try again',
+            }),
+          ).toBeVisible()
+          await expect(
+            // Outcomes the user chose are announced politely; failures as alerts.
+            providerItem(page, provider).getByRole(
+              outcome === 'success' || outcome === 'cancelled' ? 'status' : 'alert',
+            ),
+          ).not.toBeEmpty()
           await expect.poll(() => popup.isClosed()).toBe(true)
         }
-        await expect(lastAttempt(page)).toContainText(`outcome ${outcome} via`)
+        await expect(lastAttempt(page)).toContainText(
+          `${provider}: ${sentences[outcome]} (outcome ${outcome} via`,
+        )
         const channel = await lastAttempt(page).getByRole('code').nth(1).textContent()
         expect(channel).toMatch(channels[mode])
         await expect(connectionStatus(page, provider)).toHaveText(connectionStatuses[decision])
