@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { allowedOrigins, logEvent, modeOptions, recordOutcome, redirectUrlFor } from './connect.ts'
 import { type DemoConnection, provisionalKey, useConnections } from './connections.ts'
+import { errorText } from './errorText.ts'
 import { setLatestOutcome, useLatestOutcome } from './latestOutcome.ts'
 import { describeOutcome } from './outcomeText.ts'
 import type { Settings } from './settings.ts'
@@ -14,20 +15,31 @@ interface ConnectPanelProps {
   readonly bwell: BwellClient
 }
 
-function ConnectionRow({ connection }: { connection: DemoConnection }) {
+function ConnectionRow({
+  connection,
+  signedIn,
+}: {
+  connection: DemoConnection
+  signedIn: boolean
+}) {
   const id = connection.connectionId
   const [retrieving, setRetrieving] = useState(false)
   // b.well moves on from RETRIEVING_DATA by itself: keep asking while it shows.
-  const query = useConnection(id, retrieving ? { refetchIntervalMs: 1000 } : {})
+  const query = useConnection(
+    signedIn ? id : undefined,
+    retrieving ? { refetchIntervalMs: 1000 } : {},
+  )
   const current = query.data?.status
   if ((current === 'RETRIEVING_DATA') !== retrieving) setRetrieving(!retrieving)
   const status = !id
     ? 'Not created yet'
-    : query.isPending
-      ? 'Loading…'
-      : query.isError
-        ? `Unknown (${query.error.message})`
-        : (current ?? 'Not found')
+    : !signedIn
+      ? 'Sign in to see it'
+      : query.isPending
+        ? 'Loading…'
+        : query.isError
+          ? `Unknown (${errorText(query.error)})`
+          : (current ?? 'Not found')
   return (
     <tr>
       <th scope="row">{connection.providerName}</th>
@@ -40,42 +52,25 @@ function ConnectionRow({ connection }: { connection: DemoConnection }) {
   )
 }
 
-/** Provider search, a connect button per result, and the connections with their status. */
-export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
-  const id = useId()
-  const auth = useAuth()
+/** The search results, each with its connect button; mounted only while someone is signed in. */
+function ProviderResults({
+  search,
+  settings,
+  bwell,
+}: {
+  search: string
+  settings: Settings
+  bwell: BwellClient
+}) {
   const queryClient = useQueryClient()
-  const signedIn = auth.status === 'signed-in'
-  const [search, setSearch] = useState('')
   // An empty query lists every provider, so a first-time visitor sees what exists.
-  const providers = useProviderSearch(signedIn ? search : '', { minLength: 0 })
+  const providers = useProviderSearch(search, { minLength: 0 })
   const connections = useConnections()
-  const last = useLatestOutcome()
   const options = modeOptions(settings.mode)
-
   return (
-    <section aria-labelledby={`${id}-heading`} className="panel">
-      <h2 id={`${id}-heading`}>Connect a data source</h2>
-      <p className="explain">
-        Links a health-data provider through b.well's OAuth Connection Flow: a popup (or a
-        redirect), then completion detected as chosen in Settings.
-      </p>
-      {!signedIn && <p className="notice">Sign in first: b.well needs your access token.</p>}
-      <div className="field">
-        <label htmlFor={`${id}-search`}>Search providers</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          value={search}
-          disabled={!signedIn}
-          onChange={(event) => setSearch(event.target.value)}
-          placeholder="e.g. hospital, lab, Riverside"
-        />
-      </div>
-      {signedIn && providers.isError && (
-        <p role="alert">Search failed: {providers.error.message}</p>
-      )}
-      {signedIn && providers.data && (
+    <>
+      {providers.isError && <p role="alert">Search failed: {errorText(providers.error)}</p>}
+      {providers.data && (
         <ul aria-label="Providers" className="providers">
           {providers.data.map((provider) => {
             const entry = connections.find((c) => c.providerId === provider.id)
@@ -107,6 +102,39 @@ export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
           {providers.data.length === 0 && <li>No provider matches “{search.trim()}”.</li>}
         </ul>
       )}
+    </>
+  )
+}
+
+/** Provider search, a connect button per result, and the connections with their status. */
+export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
+  const id = useId()
+  const auth = useAuth()
+  const signedIn = auth.status === 'signed-in'
+  const [search, setSearch] = useState('')
+  const connections = useConnections()
+  const last = useLatestOutcome()
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="panel">
+      <h2 id={`${id}-heading`}>Connect a data source</h2>
+      <p className="explain">
+        Links a health-data provider through b.well's OAuth Connection Flow: a popup (or a
+        redirect), then completion detected as chosen in Settings.
+      </p>
+      {!signedIn && <p className="notice">Sign in first: b.well needs your access token.</p>}
+      <div className="field">
+        <label htmlFor={`${id}-search`}>Search providers</label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          value={search}
+          disabled={!signedIn}
+          onChange={(event) => setSearch(event.target.value)}
+          placeholder="e.g. hospital, lab, Riverside"
+        />
+      </div>
+      {signedIn && <ProviderResults search={search} settings={settings} bwell={bwell} />}
       {last && (
         <p className="last-outcome">
           Last attempt: {last.providerName}: {describeOutcome(last.outcome.status)}{' '}
@@ -128,7 +156,11 @@ export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
           </thead>
           <tbody>
             {connections.map((connection) => (
-              <ConnectionRow key={connection.providerId} connection={connection} />
+              <ConnectionRow
+                key={connection.providerId}
+                connection={connection}
+                signedIn={signedIn}
+              />
             ))}
           </tbody>
         </table>

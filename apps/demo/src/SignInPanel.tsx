@@ -1,6 +1,7 @@
 import { useAuth, useFhirQuery } from '@oauth-connect/react'
 import { LoginButton, LogoutButton } from '@oauth-connect/ui'
 import { useId } from 'react'
+import { errorText } from './errorText.ts'
 import { summarizePatient } from './patient.ts'
 import type { Settings } from './settings.ts'
 
@@ -16,7 +17,7 @@ function PatientCard() {
     <article aria-labelledby={`${id}-heading`} className="card">
       <h3 id={`${id}-heading`}>Your patient record</h3>
       {query.isPending && <p role="status">Loading the patient from FHIR…</p>}
-      {query.isError && <p role="alert">Could not load the patient: {query.error.message}</p>}
+      {query.isError && <p role="alert">Could not load the patient: {errorText(query.error)}</p>}
       {query.isSuccess && !patient && <p>The FHIR server has no patient for this user.</p>}
       {patient && (
         <dl>
@@ -31,6 +32,9 @@ function PatientCard() {
       <p className="hint">
         From <code>GET /fhir/Patient</code> with the access token in the Authorization header.
       </p>
+      <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
+        Reload the patient
+      </button>
     </article>
   )
 }
@@ -53,7 +57,7 @@ export function SignInPanel({ settings }: SignInPanelProps) {
         {auth.status === 'signed-in' && `Signed in as ${name ?? 'an unnamed user'}.`}
       </div>
       {auth.error && auth.status !== 'signed-in' && (
-        <p role="alert">Sign-in failed: {auth.error.message}</p>
+        <p role="alert">Sign-in failed: {errorText(auth.error)}</p>
       )}
       {auth.status === 'signed-in' ? (
         <>
