@@ -4,7 +4,7 @@ import {
   type UseConnectProviderResult,
   useConnectProvider,
 } from '@oauth-connect/react'
-import { type RefObject, useCallback, useId, useLayoutEffect, useRef, useState } from 'react'
+import { type RefObject, useCallback, useId, useLayoutEffect, useRef } from 'react'
 import {
   type ButtonProps,
   type ButtonRenderState,
@@ -79,11 +79,7 @@ export function useConnectProviderButton(
   const { connectionId, messages, isDisabled = false, ...options } = props
   const ownRef = useRef<HTMLButtonElement>(null)
   const buttonRef = ref ?? ownRef
-  const popup = useConnectProvider(options)
-  // Continuing a blocked attempt in this tab is a separate attempt in redirect mode.
-  const redirect = useConnectProvider({ ...options, mode: 'redirect' })
-  const [inTab, setInTab] = useState(false)
-  const { status, phase, outcome, isPending, cancel } = inTab ? redirect : popup
+  const { connect, status, phase, outcome, isPending, cancel } = useConnectProvider(options)
   const id = useId()
 
   const text = (key: keyof ConnectMessages) =>
@@ -103,7 +99,7 @@ export function useConnectProviderButton(
     isPending,
     isDisabled: isDisabled || isPending || state === 'success',
   }
-  const canContinue = status === 'blocked' && !inTab && options.callbackUrl !== undefined
+  const canContinue = status === 'blocked' && options.callbackUrl !== undefined
   const message =
     state === 'pending' || state === 'detached'
       ? text(state)
@@ -130,8 +126,7 @@ export function useConnectProviderButton(
 
   const press = () => {
     if (renderState.isDisabled) return
-    setInTab(false)
-    void popup.connect(connectionId)
+    void connect(connectionId)
   }
   const stop = () => {
     cancel()
@@ -159,10 +154,8 @@ export function useConnectProviderButton(
       ? {
           type: 'button',
           ref: watch,
-          onClick: () => {
-            setInTab(true)
-            void redirect.connect(connectionId)
-          },
+          // Continuing a blocked attempt in this tab: the same connection, in redirect mode.
+          onClick: () => void connect(connectionId, { mode: 'redirect' }),
         }
       : undefined,
     statusProps: regions.statusProps,

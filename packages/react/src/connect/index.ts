@@ -2,6 +2,7 @@
 export type { UseConnectionCallbackOptions } from './useConnectionCallback.ts'
 export { useConnectionCallback } from './useConnectionCallback.ts'
 export type {
+  ConnectOverrides,
   FailureOutcome,
   OauthUrlClient,
   SuccessOutcome,

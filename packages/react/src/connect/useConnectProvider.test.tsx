@@ -320,6 +320,29 @@ describe('useConnectProvider', () => {
     expect(popups[0]?.closed).toBe(true)
   })
 
+  it('should let one call override the mode, to continue a blocked attempt in this tab', async () => {
+    const assign = vi.fn()
+    const restoreOpen = setConnectEnv({ open: () => null, assign })
+    try {
+      const { result } = setup({ callbackUrl: '/connect/callback' })
+      act(() => {
+        void result.current.connect('conn-1')
+      })
+      await tick()
+      expect(result.current.status).toBe('blocked')
+      expect(assign).not.toHaveBeenCalled()
+      act(() => {
+        void result.current.connect('conn-1', { mode: 'redirect' })
+      })
+      await tick()
+      expect(assign).toHaveBeenCalledTimes(1)
+      expect(assign).toHaveBeenCalledWith(PROVIDER)
+      expect(result.current.phase).toBe('redirecting')
+    } finally {
+      restoreOpen()
+    }
+  })
+
   it('should throw when neither getRedirectUrl nor client is given', () => {
     const { result } = setup({ getRedirectUrl: undefined })
     expect(() => result.current.connect('conn-1')).toThrow(TypeError)

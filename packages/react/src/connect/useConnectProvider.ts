@@ -3,6 +3,7 @@ import {
   type ConnectionOutcome,
   type ConnectionPhase,
   type ConnectionStatus,
+  type ConnectMode,
   type ConnectProviderOptions,
   connectProvider,
 } from '@oauth-connect/core/connect'
@@ -41,6 +42,12 @@ export interface UseConnectProviderOptions
   readonly onSettled?: (outcome: ConnectionOutcome) => void
 }
 
+/** Per-call overrides of {@link UseConnectProviderResult.connect}. */
+export interface ConnectOverrides {
+  /** Overrides the hook's `mode`, e.g. `'redirect'` to continue a blocked attempt in this tab. */
+  readonly mode?: ConnectMode
+}
+
 /** What {@link useConnectProvider} returns. */
 export interface UseConnectProviderResult {
   /**
@@ -48,10 +55,11 @@ export interface UseConnectProviderResult {
    * synchronously. Calling it again for the pending connection focuses its popup; for another
    * connection it aborts the pending attempt first.
    *
+   * @param overrides per-call options, such as `{ mode: 'redirect' }`
    * @returns the outcome, which never rejects
    * @throws {InvalidArgumentError} for options of the wrong shape
    */
-  connect(connectionId: string): Promise<ConnectionOutcome>
+  connect(connectionId: string, overrides?: ConnectOverrides): Promise<ConnectionOutcome>
   /** Aborts the pending attempt (outcome `aborted`) and closes its popup. */
   cancel(): void
   /** Aborts any pending attempt and forgets the last outcome. */
@@ -96,7 +104,7 @@ export function useConnectProvider(options: UseConnectProviderOptions): UseConne
   }, [])
 
   const connect = useCallback(
-    (connectionId: string) => {
+    (connectionId: string, overrides?: ConnectOverrides) => {
       const { client, getRedirectUrl, onSuccess, onError, onSettled, onEvent, ...rest } =
         latest.current
       const pending = current.current
@@ -109,6 +117,7 @@ export function useConnectProvider(options: UseConnectProviderOptions): UseConne
       try {
         attempt = connectProvider({
           ...rest,
+          ...overrides,
           connectionId,
           signal: controller.signal,
           getRedirectUrl:
