@@ -14,10 +14,10 @@ import {
 /** Runs axe on the page as it is, attaches a full-page screenshot, and expects no violation. */
 async function checkState(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze()
-  await testInfo.attach(`${name}.png`, {
-    body: await page.screenshot({ fullPage: true }),
-    contentType: 'image/png',
-  })
+  // Kept in test-results/ and attached to the report; looked at, never compared.
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  await testInfo.attach(`${name}.png`, { path, contentType: 'image/png' })
   const summary = results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   )

@@ -116,7 +116,7 @@ export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
   const last = useLatestOutcome()
 
   return (
-    <section aria-labelledby={`${id}-heading`} className="panel">
+    <section aria-labelledby={`${id}-heading`} className="panel wide">
       <h2 id={`${id}-heading`}>Connect a data source</h2>
       <p className="explain">
         Links a health-data provider through b.well's OAuth Connection Flow: a popup (or a
