@@ -65,7 +65,9 @@ for (const mode of modes) {
   test.describe(`completion mode ${mode}`, () => {
     for (const decision of decisions) {
       const outcome = expectedOutcome(mode, decision)
-      test(`${decision} at the provider ends as ${outcome}`, async ({ page }) => {
+      // Polling reads a cross-origin popup (SecurityError swallowed) until the completion URL.
+      const tag = mode === 'poll' ? '[SEC-4] ' : ''
+      test(`${tag}${decision} at the provider ends as ${outcome}`, async ({ page }) => {
         // Redirect mode reloads the tab, so the tokens must survive it.
         await signIn(page, undefined, mode === 'redirect' ? { mode, storage: 'session' } : { mode })
         if (mode === 'redirect') {

@@ -119,6 +119,8 @@ test('[SEC-10] after sign-in no token is in storage, cookies, the URL or history
       expect(text.includes(token), `a token is in ${where}`).toBe(false)
     }
   }
+  // The PKCE transaction (verifier, state) is gone once used.
+  expect(seen.sessionStorage).not.toMatch(/transaction|verifier|code_verifier/)
   expect(seen.localStorage).toBe('')
   expect(seen.indexedDB).toBe('')
   expect(seen.url).not.toMatch(/[?&#](code|state|access_token|id_token)=/)

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { defaultSettings, readSettings, writeSettings } from './settings.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { defaultSettings, readSettings, tokenStorageFor, writeSettings } from './settings.ts'
 
 describe('settings', () => {
   it('should read the defaults from an empty query', () => {
@@ -25,5 +25,18 @@ describe('settings', () => {
     expect(read).toEqual(defaultSettings)
     expect(readSettings('?timeout=1.5').timeoutMs).toBe(defaultSettings.timeoutMs)
     expect(readSettings('?timeout=99999999').timeoutMs).toBe(defaultSettings.timeoutMs)
+  })
+})
+
+describe('tokenStorageFor', () => {
+  beforeEach(() => sessionStorage.clear())
+
+  it("should remember the main page's choice for the callback routes, whose URL has none", () => {
+    expect(tokenStorageFor('/callback', '')).toBe('memory')
+    expect(tokenStorageFor('/', '?storage=session')).toBe('session')
+    expect(tokenStorageFor('/callback', '?code=x&state=y')).toBe('session')
+    expect(tokenStorageFor('/connect/callback', '?attempt=a')).toBe('session')
+    expect(tokenStorageFor('/', '')).toBe('memory')
+    expect(tokenStorageFor('/callback', '?storage=session')).toBe('memory')
   })
 })
