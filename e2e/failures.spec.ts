@@ -33,7 +33,7 @@ test('[SEC-15] a short timeout ends the attempt as timeout and closes the popup'
   await item.getByRole('button', { name: `Connect ${provider}` }).click()
   const popup = await popupEvent
   await expect(lastAttempt(page)).toContainText('outcome timeout via timeout')
-  await expect(item).toContainText('Timed out waiting for the provider.')
+  await expect(item).toContainText(/timed out/i)
   await expect.poll(() => popup.isClosed()).toBe(true)
 })
 
@@ -47,7 +47,7 @@ test('[SEC-16] a blocked popup ends as blocked, and continuing in this tab conne
   await signIn(page, amy, { mode: 'broadcast', storage: 'session' })
   const item = await findProvider(page, provider)
   await item.getByRole('button', { name: `Connect ${provider}` }).click()
-  await expect(item).toContainText('Pop-ups are blocked for this site.')
+  await expect(item).toContainText(/pop-ups are blocked/i)
   await expect(lastAttempt(page)).toContainText('outcome blocked via blocked')
   await item.getByRole('button', { name: 'Continue in this tab' }).click()
   await expect(page.getByRole('heading', { name: `Connect ${provider} to b.well` })).toBeVisible()
@@ -104,7 +104,7 @@ test('[SEC-1] a status-success from another origin is ignored', async ({ page })
     window.opener?.postMessage('status-success', target)
   }, origins.app)
   expect(await received).toBe(2)
-  await expect(providerItem(page, provider)).toContainText(`Connecting to ${provider}…`)
+  await expect(providerItem(page, provider)).toContainText(/Connecting/)
   // Only b.well's real answer settles it; had a forged message counted, this would read success.
   await popup.getByRole('button', { name: 'Deny' }).click()
   await expect(lastAttempt(page)).toContainText('outcome error via message')
@@ -121,9 +121,7 @@ test('[SEC-17] with COOP on the provider page, custom redirect + BroadcastChanne
   await signIn(page, amy, { mode: 'broadcast' })
   const popup = await openConsentPopup(page, provider)
   // COOP cuts the opener: the popup reads closed while it is open, and the attempt waits.
-  await expect(providerItem(page, provider)).toContainText(
-    `Finish connecting to ${provider} in the other window.`,
-  )
+  await expect(providerItem(page, provider)).toContainText(/in the other window/)
   expect(await popup.evaluate(() => window.opener)).toBeNull()
   await popup.getByRole('button', { name: 'Allow' }).click()
   await expect(lastAttempt(page)).toContainText('outcome success via broadcast')
