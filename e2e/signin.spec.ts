@@ -140,8 +140,24 @@ test('[SEC-11] the callback sends no-referrer and strips code and state before a
       policy = response.headers()['referrer-policy']
     }
   })
+  // Where the page was when each of its own requests started.
+  await page.addInitScript(() => {
+    const original = window.fetch.bind(window)
+    const seen: string[] = []
+    Object.assign(window, { __hrefsAtFetch: seen })
+    window.fetch = (...args: Parameters<typeof fetch>) => {
+      seen.push(location.href)
+      return original(...args)
+    }
+  })
   await signIn(page, amy)
   expect(policy).toBe('no-referrer')
+  const hrefs = await page.evaluate(
+    () => (window as unknown as { __hrefsAtFetch: string[] }).__hrefsAtFetch,
+  )
+  // The token request and everything before it ran with code and state already stripped.
+  expect(hrefs.some((href) => new URL(href).pathname === '/callback')).toBe(true)
+  for (const href of hrefs) expect(href).not.toMatch(/[?&](code|state)=/)
   // Nothing the callback page loaded, nor anything after it, carried the code in a Referer.
   for (const referer of referers) expect(referer).not.toMatch(/[?&](code|state)=/)
   const url = new URL(page.url())
