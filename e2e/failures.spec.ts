@@ -37,7 +37,7 @@ test('[SEC-15] a short timeout ends the attempt as timeout and closes the popup'
   await expect.poll(() => popup.isClosed()).toBe(true)
 })
 
-test('[SEC-16] a blocked popup ends as blocked, and continuing in this tab connects', async ({
+test('[SEC-16] [SEC-10] a blocked popup ends as blocked, continuing in this tab connects, and no attempt record is left', async ({
   page,
 }) => {
   const provider = 'Mercy Valley Medical Center'
@@ -54,6 +54,11 @@ test('[SEC-16] a blocked popup ends as blocked, and continuing in this tab conne
   await page.getByRole('button', { name: 'Allow' }).click()
   await expect(lastAttempt(page)).toContainText('outcome success via redirect')
   await expect(connectionStatus(page, provider)).toHaveText(/^(RETRIEVING_DATA|DATA_RETRIEVED)$/)
+  // The redirect-mode attempt record is deleted once used ([SEC-10]).
+  const keys = await page.evaluate(() => Object.keys(sessionStorage))
+  expect(
+    keys.filter((k) => k.startsWith('oauth-connect:') && !k.startsWith('oauth-connect:login:')),
+  ).toEqual([])
 })
 
 test('[SEC-16] in Auto mode a blocked popup falls back to a redirect', async ({ page }) => {

@@ -166,3 +166,37 @@ test('[SEC-11] the callback sends no-referrer and strips code and state before a
   const response = await page.request.get(`${origins.app}/connect/callback`)
   expect(response.headers()['referrer-policy']).toBe('no-referrer')
 })
+
+test('[SEC-10] with sessionStorage opted in, tokens are there and nowhere else', async ({
+  page,
+  context,
+}) => {
+  const issued: string[] = []
+  context.on('response', async (response) => {
+    if (response.url() !== `${origins.medblocks}/oauth2/token` || !response.ok()) return
+    const body: unknown = await response.json().catch(() => undefined)
+    const token =
+      typeof body === 'object' && body !== null
+        ? (body as Record<string, unknown>).access_token
+        : ''
+    if (typeof token === 'string' && token) issued.push(token)
+  })
+  await signIn(page, amy, { storage: 'session' })
+  await expect(patientField(page, 'Name')).toHaveText(amy.name)
+  await expect.poll(() => issued.length).toBeGreaterThanOrEqual(1)
+  const stores = await page.evaluate(() => ({
+    session: Object.keys(sessionStorage).map((k) => `${k}=${sessionStorage.getItem(k)}`),
+    local: Object.keys(localStorage),
+    cookie: document.cookie,
+  }))
+  const latest = issued.at(-1) ?? ''
+  expect(stores.session.some((entry) => entry.includes(latest))).toBe(true)
+  // Only the login session holds a token; the PKCE transaction is gone.
+  for (const entry of stores.session.filter((e) => e.includes('"accessToken"'))) {
+    expect(entry).toMatch(/^oauth-connect:login:[^=]+:session=/)
+  }
+  expect(stores.session.join('\n')).not.toMatch(/transaction=|code_verifier|"verifier"/)
+  expect(stores.local).toEqual([])
+  expect(stores.cookie).toBe('')
+  expect(JSON.stringify(await context.cookies(origins.app))).not.toContain(latest)
+})
