@@ -6,6 +6,7 @@ import {
   findProvider,
   lastAttempt,
   openConsentPopup,
+  pageLoad,
   panels,
   signIn,
   test,
@@ -64,7 +65,7 @@ test('a blocked popup with its alert has no axe violation', async ({ page }, tes
 
 test('the callback pages have no axe violation', async ({ page }, testInfo) => {
   await page.goto('/callback?code=forged&state=forged')
-  await expect(page.getByRole('alert')).toContainText('Sign-in failed')
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed', pageLoad)
   await checkState(page, testInfo, 'login-callback-error')
   await page.goto('/connect/callback')
   await expect(page.getByText('There is no connection attempt to finish here.')).toBeVisible()

@@ -6,6 +6,7 @@ import {
   lastAttempt,
   type Mode,
   openConsentPopup,
+  pageLoad,
   providerItem,
   signIn,
   test,
@@ -75,9 +76,9 @@ for (const mode of modes) {
           await item.getByRole('button', { name: `Connect ${provider}` }).click()
           await expect(
             page.getByRole('heading', { name: `Connect ${provider} to b.well` }),
-          ).toBeVisible()
+          ).toBeVisible(pageLoad)
           await page.getByRole('button', { name: decision }).click()
-          await expect(page).toHaveURL(/\/\?mode=redirect/)
+          await expect(page).toHaveURL(/\/\?mode=redirect/, pageLoad)
         } else {
           const popup = await openConsentPopup(page, provider)
           await popup.getByRole('button', { name: decision }).click()

@@ -6,6 +6,7 @@ import {
   lastAttempt,
   openConsentPopup,
   origins,
+  pageLoad,
   panels,
   providerItem,
   signIn,
@@ -50,9 +51,11 @@ test('[SEC-16] [SEC-10] a blocked popup ends as blocked, continuing in this tab 
   await expect(item).toContainText(/pop-ups are blocked/i)
   await expect(lastAttempt(page)).toContainText('outcome blocked via blocked')
   await item.getByRole('button', { name: 'Continue in this tab' }).click()
-  await expect(page.getByRole('heading', { name: `Connect ${provider} to b.well` })).toBeVisible()
+  await expect(page.getByRole('heading', { name: `Connect ${provider} to b.well` })).toBeVisible(
+    pageLoad,
+  )
   await page.getByRole('button', { name: 'Allow' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome success via redirect')
+  await expect(lastAttempt(page)).toContainText('outcome success via redirect', pageLoad)
   await expect(connectionStatus(page, provider)).toHaveText(/^(RETRIEVING_DATA|DATA_RETRIEVED)$/)
   // The redirect-mode attempt record is deleted once used ([SEC-10]).
   const keys = await page.evaluate(() => Object.keys(sessionStorage))
@@ -69,9 +72,11 @@ test('[SEC-16] in Auto mode a blocked popup falls back to a redirect', async ({ 
   await signIn(page, amy, { mode: 'auto', storage: 'session' })
   const item = await findProvider(page, provider)
   await item.getByRole('button', { name: `Connect ${provider}` }).click()
-  await expect(page.getByRole('heading', { name: `Connect ${provider} to b.well` })).toBeVisible()
+  await expect(page.getByRole('heading', { name: `Connect ${provider} to b.well` })).toBeVisible(
+    pageLoad,
+  )
   await page.getByRole('button', { name: 'Deny' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome cancelled via redirect')
+  await expect(lastAttempt(page)).toContainText('outcome cancelled via redirect', pageLoad)
 })
 
 test('[SEC-1] a status-success from another origin is ignored', async ({ page }) => {

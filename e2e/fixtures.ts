@@ -8,6 +8,12 @@ export const origins = {
   medblocks: process.env.MOCK_MEDBLOCKS_ORIGIN ?? 'http://127.0.0.1:4002',
 }
 
+/**
+ * For waits that span a page load (a redirect, a popup's first page): a loaded 2-core machine
+ * can take longer than the default 5 s there. It only bounds the wait; nothing sleeps.
+ */
+export const pageLoad = { timeout: 15_000 } as const
+
 /** A seeded Medblocks user. */
 export interface User {
   readonly username: string
@@ -78,7 +84,7 @@ export function demoPath(settings: Record<string, string> = {}): string {
  * Fills the Medblocks login form in `page` (the tab or the sign-in popup) and submits it.
  */
 export async function submitLogin(page: Page, user: User): Promise<void> {
-  await expect(page.getByRole('heading', { name: 'Sign in to Medblocks' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Sign in to Medblocks' })).toBeVisible(pageLoad)
   await page.getByLabel('Username').fill(user.username)
   await page.getByLabel('Password').fill(user.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
@@ -94,7 +100,7 @@ export async function signIn(
   const { signIn: region } = panels(page)
   await region.getByRole('button', { name: 'Sign in' }).click()
   await submitLogin(page, user)
-  await expect(region.getByText(`Signed in as ${user.name}.`)).toBeVisible()
+  await expect(region.getByText(`Signed in as ${user.name}.`)).toBeVisible(pageLoad)
 }
 
 /** The patient card's value for a term (Name, Birth date, Identifier). */
@@ -161,7 +167,7 @@ export function lastAttempt(page: Page): Locator {
 export async function findProvider(page: Page, providerName: string): Promise<Locator> {
   await panels(page).connect.getByLabel('Search providers').fill(providerName)
   const item = providerItem(page, providerName)
-  await expect(item).toBeVisible()
+  await expect(item).toBeVisible(pageLoad)
   return item
 }
 
@@ -176,6 +182,6 @@ export async function openConsentPopup(page: Page, providerName: string): Promis
   const popup = await popupEvent
   await expect(
     popup.getByRole('heading', { name: `Connect ${providerName} to b.well` }),
-  ).toBeVisible()
+  ).toBeVisible(pageLoad)
   return popup
 }

@@ -3,6 +3,7 @@ import {
   expect,
   lastAttempt,
   openConsentPopup,
+  pageLoad,
   panels,
   submitLogin,
   test,
@@ -62,7 +63,7 @@ test('[SEC-3] every postMessage of the demo and the mock backend names an exact 
   const popupEvent = page.waitForEvent('popup')
   await panels(page).signIn.getByRole('button', { name: 'Sign in' }).click()
   await submitLogin(await popupEvent, amy)
-  await expect(panels(page).signIn.getByText(`Signed in as ${amy.name}.`)).toBeVisible()
+  await expect(panels(page).signIn.getByText(`Signed in as ${amy.name}.`)).toBeVisible(pageLoad)
 
   // Hosted page: b.well's completion page posts to the opener.
   const mode = panels(page).settings.getByLabel('Completion mode')

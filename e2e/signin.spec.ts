@@ -4,6 +4,7 @@ import {
   demoPath,
   expect,
   origins,
+  pageLoad,
   panels,
   patientField,
   signIn,
@@ -43,7 +44,7 @@ test('signs in through a popup and keeps the page', async ({ page, context }) =>
   await region.getByRole('button', { name: 'Sign in' }).click()
   const popup = await popupEvent
   await submitLogin(popup, amy)
-  await expect(region.getByText(`Signed in as ${amy.name}.`)).toBeVisible()
+  await expect(region.getByText(`Signed in as ${amy.name}.`)).toBeVisible(pageLoad)
   await expect(patientField(page, 'Name')).toHaveText(amy.name)
   await expect.poll(() => popup.isClosed()).toBe(true)
   // The page never left: it is still the one the test opened, and one code was exchanged.
@@ -72,10 +73,10 @@ test('[SEC-8] reloading the callback URL does not exchange the code twice', asyn
   expect(tokens.codeExchanges()).toBe(1)
   expect(callbackUrl).toBeDefined()
   await page.goto(callbackUrl ?? '/')
-  await expect(page.getByRole('alert')).toContainText('Sign-in failed')
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed', pageLoad)
   await page.goBack()
   await page.goForward()
-  await expect(page.getByRole('alert')).toContainText('Sign-in failed')
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed', pageLoad)
   expect(tokens.codeExchanges()).toBe(1)
 })
 
