@@ -47,7 +47,7 @@ test('a successful connection and the event log have no axe violation', async ({
   const popup = await openConsentPopup(page, 'Coastal Cardiology Associates')
   await checkState(popup, testInfo, 'provider-consent')
   await popup.getByRole('button', { name: 'Allow' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome success via broadcast')
+  await expect(lastAttempt(page)).toContainText('outcome success via broadcast', pageLoad)
   await expect(panels(page).eventLog).toContainText('settled')
   await checkState(page, testInfo, 'connected')
 })

@@ -87,7 +87,7 @@ for (const mode of modes) {
             providerItem(page, provider).getByRole('button', {
               name: outcome === 'success' ? 'Connected' : 'Try again',
             }),
-          ).toBeVisible()
+          ).toBeVisible(pageLoad)
           await expect(
             // Outcomes the user chose are announced politely; failures as alerts.
             providerItem(page, provider).getByRole(

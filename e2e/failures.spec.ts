@@ -117,7 +117,7 @@ test('[SEC-1] a status-success from another origin is ignored', async ({ page })
   await expect(providerItem(page, provider)).toContainText(/Connecting/)
   // Only b.well's real answer settles it; had a forged message counted, this would read success.
   await popup.getByRole('button', { name: 'Deny' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome error via message')
+  await expect(lastAttempt(page)).toContainText('outcome error via message', pageLoad)
   await expect(connectionStatus(page, provider)).toHaveText('NEW')
 })
 
@@ -134,7 +134,7 @@ test('[SEC-17] with COOP on the provider page, custom redirect + BroadcastChanne
   await expect(providerItem(page, provider)).toContainText(/in the other window/)
   expect(await popup.evaluate(() => window.opener)).toBeNull()
   await popup.getByRole('button', { name: 'Allow' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome success via broadcast')
+  await expect(lastAttempt(page)).toContainText('outcome success via broadcast', pageLoad)
   await expect(connectionStatus(page, provider)).toHaveText(/^(RETRIEVING_DATA|DATA_RETRIEVED)$/)
   await expect(panels(page).eventLog).toContainText('detached')
 })

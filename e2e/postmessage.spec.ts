@@ -71,7 +71,7 @@ test('[SEC-3] every postMessage of the demo and the mock backend names an exact 
   await expect(mode).toHaveValue('hosted')
   const hosted = await openConsentPopup(page, 'Summit Diagnostics')
   await hosted.getByRole('button', { name: 'Allow' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome success via message')
+  await expect(lastAttempt(page)).toContainText('outcome success via message', pageLoad)
 
   // Custom redirect: the app's callback page posts the envelope to the opener. (In Auto mode the
   // poll channel may close the popup before the callback page has run.)
@@ -79,7 +79,7 @@ test('[SEC-3] every postMessage of the demo and the mock backend names an exact 
   await expect(page).toHaveURL(/[?&]mode=broadcast/)
   const custom = await openConsentPopup(page, 'Wellspring Pharmacy')
   await custom.getByRole('button', { name: 'Deny' }).click()
-  await expect(lastAttempt(page)).toContainText('outcome cancelled via broadcast')
+  await expect(lastAttempt(page)).toContainText('outcome cancelled via broadcast', pageLoad)
 
   const urls = calls.map((c) => new URL(c.url))
   expect(urls.some((u) => u.pathname === '/callback')).toBe(true)
