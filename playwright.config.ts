@@ -26,7 +26,8 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  ...(process.env.CI ? { workers: 2 } : {}),
+  // Two workers on this 2-core machine; Playwright's default would be one.
+  workers: 2,
   reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   outputDir: 'test-results',
   use: {
@@ -40,14 +41,17 @@ export default defineConfig({
       command: 'pnpm --filter ./apps/mock-backend start',
       url: `${bwellOrigin}/health`,
       env: { MOCK_BACKEND_TEST: '1' },
-      reuseExistingServer: !process.env.CI,
+      // Never reuse: a server started by `pnpm demo` lacks test mode (faults) and hot-reloads.
+      reuseExistingServer: false,
       stdout: 'pipe',
       timeout: 60_000,
     },
     {
       command: 'pnpm --filter ./apps/demo dev',
       url: appOrigin,
-      reuseExistingServer: !process.env.CI,
+      // A frozen dev server: no hot reload mid-run, workspace packages pre-bundled.
+      env: { DEMO_HMR: 'off' },
+      reuseExistingServer: false,
       timeout: 60_000,
     },
   ],
