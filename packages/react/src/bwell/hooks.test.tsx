@@ -113,6 +113,20 @@ describe('useProviderSearch', () => {
     expect(client.searchProviders).toHaveBeenCalledTimes(1)
   })
 
+  it('should hold the search while enabled is false', async () => {
+    const { result, rerender } = renderHook(
+      ({ enabled }) => useProviderSearch('epic', { debounceMs: 0, enabled }),
+      { wrapper, initialProps: { enabled: false } },
+    )
+    await tick(1000)
+    expect(client.searchProviders).not.toHaveBeenCalled()
+    expect(result.current.fetchStatus).toBe('idle')
+    rerender({ enabled: true })
+    await tick()
+    expect(client.searchProviders).toHaveBeenCalledTimes(1)
+    expect(result.current.data).toEqual([provider('epic-result')])
+  })
+
   it('should surface a BwellError', async () => {
     client.searchProviders.mockRejectedValue(
       new BwellError('http_error', 'http 500', { status: 500 }),

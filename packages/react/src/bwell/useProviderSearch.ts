@@ -11,6 +11,8 @@ export interface UseProviderSearchOptions {
   readonly debounceMs?: number
   /** Shortest query that searches. Default 1. */
   readonly minLength?: number
+  /** Set `false` to hold the search, e.g. while nobody is signed in. Default `true`. */
+  readonly enabled?: boolean
 }
 
 /**
@@ -24,7 +26,7 @@ export function useProviderSearch(
   query: string,
   options: UseProviderSearchOptions = {},
 ): UseQueryResult<readonly Provider[], BwellError> {
-  const { debounceMs = 250, minLength = 1 } = options
+  const { debounceMs = 250, minLength = 1, enabled = true } = options
   const client = useBwellClient()
   const trimmed = query.trim()
   const [debounced, setDebounced] = useState(trimmed)
@@ -35,7 +37,7 @@ export function useProviderSearch(
   return useQuery({
     queryKey: bwellKeys.providers(debounced),
     queryFn: ({ signal }) => client.searchProviders(debounced, { signal }),
-    enabled: debounced.length >= minLength,
+    enabled: enabled && debounced.length >= minLength,
     placeholderData: keepPreviousData,
   })
 }
