@@ -215,14 +215,30 @@ try {
   }
 
   for (const [pkg, blocks] of byPackage) {
-    const options = compilerOptionsFor(checkDir(pkg))
-    const program = ts.createProgram(
-      blocks.map((b) => b.fileName),
-      options,
-      cachingHost(options),
-    )
-    const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]
-    if (global.length > 0) throw new Error(`${pkg}: ${format(global)}`)
+    let program
+    let setupError = ''
+    try {
+      const options = compilerOptionsFor(checkDir(pkg))
+      program = ts.createProgram(
+        blocks.map((b) => b.fileName),
+        options,
+        cachingHost(options),
+      )
+      const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]
+      if (global.length > 0) setupError = format(global)
+    } catch (error) {
+      setupError = error instanceof Error ? error.message : String(error)
+    }
+    if (program === undefined || setupError !== '') {
+      // A broken compiler setup fails every block of the package, and still gets reported.
+      console.log(`${pkg}: cannot check its examples\n${setupError}`)
+      for (const block of blocks) {
+        results.push({ name: `${block.doc}:${block.line}`, check: 'docs-example', ok: false })
+        console.log(`${block.doc}:${block.line} FAIL`)
+        failed++
+      }
+      continue
+    }
     for (const block of blocks) {
       const source = program.getSourceFile(block.fileName)
       const diagnostics = source
