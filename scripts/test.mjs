@@ -1,5 +1,6 @@
-// `pnpm test`: typecheck, lint, unit tests, package checks, size budgets, then e2e. Every step runs even when
-// an earlier one fails, so one run shows every failure; the exit code is non-zero if any failed.
+// `pnpm test`: typecheck, lint, unit tests, package checks, size budgets, docs examples, then
+// e2e. Every step runs even when an earlier one fails, so one run shows every failure; the exit
+// code is non-zero if any failed.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 
@@ -9,6 +10,7 @@ const steps = [
   { name: 'unit', cmd: ['pnpm', 'test:unit'], report: 'reports/vitest.json' },
   { name: 'packages', cmd: ['pnpm', 'test:packages'], report: 'reports/packages.json' },
   { name: 'budgets', cmd: ['node', 'bench/check-budgets.mjs'], report: 'reports/budgets.json' },
+  { name: 'docs', cmd: ['node', 'scripts/check-docs.mjs'], report: 'reports/docs.json' },
   { name: 'e2e', cmd: ['pnpm', 'test:e2e'], report: 'reports/playwright.json' },
 ]
 
