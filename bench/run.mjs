@@ -2,7 +2,7 @@
 // Timings are reported, never judged. The exit code is non-zero only when a size budget is
 // exceeded, something is left alive after the leak run, or a benchmark could not run at all.
 import { writeFileSync } from 'node:fs'
-import { availableParallelism, cpus, release, type } from 'node:os'
+import { availableParallelism, cpus, loadavg, release, type } from 'node:os'
 import { join } from 'node:path'
 import { startBrowserSession } from './harness/session.mjs'
 import { runLatency } from './latency.mjs'
@@ -57,6 +57,7 @@ const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toLocaleString('en-U
 const ms = (n) => (n === null || n === undefined ? '-' : n.toFixed(1))
 
 const startedAt = new Date()
+const loadAtStart = loadavg()[0] ?? 0
 const machine = {
   cpu: cpus()[0]?.model.trim() ?? 'unknown',
   cores: availableParallelism(),
@@ -115,6 +116,12 @@ const out = [
   'the zero-leak count can fail the run.',
   '',
 ]
+// The machine may be shared (other processes, CI neighbours); the load says how much timings suffered.
+const loadAtEnd = loadavg()[0] ?? 0
+out.push(
+  `1-minute load average: ${loadAtStart.toFixed(2)} at the start of the run, ${loadAtEnd.toFixed(2)} at the end, on ${machine.cores} cores.`,
+  '',
+)
 
 // 1. Bundle size
 out.push('## 1. Bundle size', '', runTable('node bench/size.mjs'), '')
