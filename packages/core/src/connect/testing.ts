@@ -14,7 +14,8 @@ export interface LiveCounts {
  * `open`, `assign` and `close` are replaced by the given functions (default: no popup, no-ops),
  * so nothing navigates the test window.
  *
- * @returns the live counts, the URLs passed to `assign`, the number of `close` calls, and `restore`
+ * @returns the live counts, the URLs passed to `assign`, the number of `close` calls, and
+ *   `restore`, which also cancels the timers still pending
  */
 export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
   readonly live: LiveCounts
@@ -83,7 +84,18 @@ export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
     },
     ...overrides,
   })
-  return { live, assigned, closes, restore }
+  return {
+    live,
+    assigned,
+    closes,
+    // A timer still pending at restore would fire into the real environment, possibly after the
+    // test's DOM is gone: cancel them. Leak assertions read `live` before this.
+    restore() {
+      for (const id of timeouts) clearTimeout(id as ReturnType<typeof setTimeout>)
+      for (const id of intervals) clearInterval(id as ReturnType<typeof setInterval>)
+      restore()
+    },
+  }
 }
 
 /** A stand-in for a popup window: records navigations and can turn cross-origin. */
