@@ -1,10 +1,11 @@
-import { createLoginClient, type LoginClient, LoginError } from '@oauth-connect/core/login'
+import { type LoginClient, LoginError } from '@oauth-connect/core/login'
 import { AuthProvider } from '@oauth-connect/react'
 import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import type { ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type AuthServer, startAuthServer } from '../../core/src/login/test/authServer.ts'
+import { createTestClient } from '../../core/src/login/test/testClient.ts'
 import { LoginButton, LogoutButton } from './AuthButtons.tsx'
 import { expectAccessible, renderStrict } from './test/connectHarness.tsx'
 
@@ -17,16 +18,7 @@ beforeEach(async () => {
   history.replaceState(null, '', '/records')
   navigations = []
   server = await startAuthServer()
-  client = createLoginClient(
-    { issuer: server.issuer },
-    {
-      clientId: server.clientId,
-      redirectUri: `${location.origin}/callback`,
-      scope: 'openid profile offline_access',
-      allowInsecureLoopback: true,
-      navigate: (url) => navigations.push(url),
-    },
-  )
+  client = createTestClient(server, navigations)
 })
 
 afterEach(async () => {

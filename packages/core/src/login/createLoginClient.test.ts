@@ -2,14 +2,11 @@ import { createHash } from 'node:crypto'
 import { calculatePKCECodeChallenge } from 'oauth4webapi'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
-import {
-  createLoginClient,
-  type LoginClient,
-  type LoginClientOptions,
-} from './createLoginClient.ts'
+import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
 import type { LoginServer } from './server.ts'
 import { type AuthServer, type AuthServerOptions, startAuthServer } from './test/authServer.ts'
+import { createTestClient } from './test/testClient.ts'
 
 const servers: AuthServer[] = []
 const clients: LoginClient[] = []
@@ -26,15 +23,7 @@ function makeClient(
   overrides: Partial<LoginClientOptions> = {},
   loginServer: LoginServer = { issuer: server.issuer },
 ): LoginClient {
-  const client = createLoginClient(loginServer, {
-    clientId: server.clientId,
-    redirectUri: `${location.origin}/callback`,
-    scope: 'openid profile offline_access',
-    allowInsecureLoopback: true,
-    resourceOrigins: [server.issuer],
-    navigate: (url) => navigations.push(url),
-    ...overrides,
-  })
+  const client = createTestClient(server, navigations, overrides, loginServer)
   clients.push(client)
   return client
 }

@@ -4,6 +4,7 @@ import { act, render, screen, waitFor } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type AuthServer, startAuthServer } from '../../../core/src/login/test/authServer.ts'
+import { createTestClient } from '../../../core/src/login/test/testClient.ts'
 import { AuthProvider } from './AuthProvider.tsx'
 import { ResourceError } from './errors.ts'
 import { useAuth } from './useAuth.ts'
@@ -20,17 +21,7 @@ beforeEach(async () => {
   history.replaceState(null, '', '/records')
   navigations = []
   server = await startAuthServer()
-  client = createLoginClient(
-    { issuer: server.issuer },
-    {
-      clientId: server.clientId,
-      redirectUri: `${location.origin}/callback`,
-      scope: 'openid profile offline_access',
-      allowInsecureLoopback: true,
-      resourceOrigins: [server.issuer],
-      navigate: (url) => navigations.push(url),
-    },
-  )
+  client = createTestClient(server, navigations)
 })
 
 afterEach(async () => {
