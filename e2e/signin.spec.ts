@@ -25,6 +25,28 @@ function countTokenRequests(context: BrowserContext) {
   }
 }
 
+/** Records the tokens the Medblocks token endpoint issues to a context, by kind, in order. */
+function recordIssuedTokens(context: BrowserContext) {
+  const issued = {
+    access_token: [] as string[],
+    refresh_token: [] as string[],
+    id_token: [] as string[],
+  }
+  context.on('response', async (response) => {
+    if (response.url() !== `${origins.medblocks}/oauth2/token` || !response.ok()) return
+    const body: unknown = await response.json().catch(() => undefined)
+    if (typeof body !== 'object' || body === null) return
+    for (const key of ['access_token', 'refresh_token', 'id_token'] as const) {
+      const value = (body as Record<string, unknown>)[key]
+      if (typeof value === 'string' && value) issued[key].push(value)
+    }
+  })
+  return {
+    all: () => [...issued.access_token, ...issued.refresh_token, ...issued.id_token],
+    accessTokens: () => issued.access_token,
+  }
+}
+
 test('signs in by redirect, shows the patient and signs out', async ({ page }) => {
   await signIn(page, amy)
   await expect(patientField(page, 'Name')).toHaveText(amy.name)
@@ -84,19 +106,11 @@ test('[SEC-10] after sign-in no token is in storage, cookies, the URL or history
   page,
   context,
 }) => {
-  const issued: string[] = []
-  context.on('response', async (response) => {
-    if (response.url() !== `${origins.medblocks}/oauth2/token` || !response.ok()) return
-    const body: unknown = await response.json().catch(() => undefined)
-    if (typeof body !== 'object' || body === null) return
-    for (const key of ['access_token', 'refresh_token', 'id_token'] as const) {
-      const value = (body as Record<string, unknown>)[key]
-      if (typeof value === 'string') issued.push(value)
-    }
-  })
+  const tokens = recordIssuedTokens(context)
   await signIn(page, amy)
   await expect(patientField(page, 'Name')).toHaveText(amy.name)
-  await expect.poll(() => issued.length).toBeGreaterThanOrEqual(2)
+  await expect.poll(() => tokens.all().length).toBeGreaterThanOrEqual(2)
+  const issued = tokens.all()
 
   const seen = await page.evaluate(async () => {
     const dump = (storage: Storage) =>
@@ -172,25 +186,16 @@ test('[SEC-10] with sessionStorage opted in, tokens are there and nowhere else',
   page,
   context,
 }) => {
-  const issued: string[] = []
-  context.on('response', async (response) => {
-    if (response.url() !== `${origins.medblocks}/oauth2/token` || !response.ok()) return
-    const body: unknown = await response.json().catch(() => undefined)
-    const token =
-      typeof body === 'object' && body !== null
-        ? (body as Record<string, unknown>).access_token
-        : ''
-    if (typeof token === 'string' && token) issued.push(token)
-  })
+  const tokens = recordIssuedTokens(context)
   await signIn(page, amy, { storage: 'session' })
   await expect(patientField(page, 'Name')).toHaveText(amy.name)
-  await expect.poll(() => issued.length).toBeGreaterThanOrEqual(1)
+  await expect.poll(() => tokens.accessTokens().length).toBeGreaterThanOrEqual(1)
   const stores = await page.evaluate(() => ({
     session: Object.keys(sessionStorage).map((k) => `${k}=${sessionStorage.getItem(k)}`),
     local: Object.keys(localStorage),
     cookie: document.cookie,
   }))
-  const latest = issued.at(-1) ?? ''
+  const latest = tokens.accessTokens().at(-1) ?? ''
   expect(stores.session.some((entry) => entry.includes(latest))).toBe(true)
   // Only the login session holds a token; the PKCE transaction is gone.
   for (const entry of stores.session.filter((e) => e.includes('"accessToken"'))) {
