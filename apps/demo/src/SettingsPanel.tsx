@@ -4,6 +4,8 @@ import {
   type CompletionMode,
   completionModes,
   readSettings,
+  returnTargetOf,
+  returnTargets,
   type Settings,
   timeoutBounds,
   writeSettings,
@@ -24,6 +26,8 @@ export function SettingsPanel({ settings }: SettingsPanelProps) {
     else navigate(path, true)
   }
   const hint = completionModes.find((m) => m.value === settings.mode)?.hint
+  const target = returnTargetOf(settings.mode)
+  const targetHint = returnTargets.find((t) => t.value === target)?.hint
   return (
     <section aria-labelledby={`${id}-heading`} className="panel settings">
       <h2 id={`${id}-heading`}>Settings</h2>
@@ -31,6 +35,26 @@ export function SettingsPanel({ settings }: SettingsPanelProps) {
         How the demo connects and signs in. Everything here is kept in the address bar, so a link
         reproduces the setup.
       </p>
+      <fieldset className="field" aria-describedby={`${id}-target-hint`}>
+        <legend>Return target</legend>
+        {returnTargets.map((t) => (
+          <div key={t.value} className="checkbox">
+            <input
+              id={`${id}-target-${t.value}`}
+              type="radio"
+              name={`${id}-target`}
+              value={t.value}
+              checked={target === t.value}
+              onChange={() => apply({ mode: t.defaultMode })}
+            />
+            <label htmlFor={`${id}-target-${t.value}`}>{t.label}</label>
+          </div>
+        ))}
+        <p id={`${id}-target-hint`} className="hint">
+          {targetHint} Each target is a different client key, so switching starts a new b.well
+          session.
+        </p>
+      </fieldset>
       <div className="field">
         <label htmlFor={`${id}-mode`}>Completion mode</label>
         <select
@@ -42,11 +66,13 @@ export function SettingsPanel({ settings }: SettingsPanelProps) {
             if (value) apply({ mode: value satisfies CompletionMode })
           }}
         >
-          {completionModes.map((m) => (
-            <option key={m.value} value={m.value}>
-              {m.label}
-            </option>
-          ))}
+          {completionModes
+            .filter((m) => m.target === target)
+            .map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
         </select>
         <p id={`${id}-mode-hint`} className="hint">
           {hint}

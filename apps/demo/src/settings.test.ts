@@ -1,5 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { defaultSettings, readSettings, tokenStorageFor, writeSettings } from './settings.ts'
+import {
+  completionModes,
+  defaultSettings,
+  readSettings,
+  returnTargetOf,
+  returnTargets,
+  tokenStorageFor,
+  writeSettings,
+} from './settings.ts'
 
 describe('settings', () => {
   it('should read the defaults from an empty query', () => {
@@ -25,6 +33,24 @@ describe('settings', () => {
     expect(read).toEqual(defaultSettings)
     expect(readSettings('?timeout=1.5').timeoutMs).toBe(defaultSettings.timeoutMs)
     expect(readSettings('?timeout=99999999').timeoutMs).toBe(defaultSettings.timeoutMs)
+  })
+})
+
+describe('return targets', () => {
+  it('should send only the hosted mode through the hosted page, every other mode to /connect/callback', () => {
+    expect(completionModes.map((m) => [m.value, returnTargetOf(m.value)])).toEqual([
+      ['hosted', 'hosted'],
+      ['poll', 'custom'],
+      ['broadcast', 'custom'],
+      ['redirect', 'custom'],
+      ['auto', 'custom'],
+    ])
+  })
+
+  it("should start each target with one of that target's own modes", () => {
+    for (const target of returnTargets) {
+      expect(returnTargetOf(target.defaultMode)).toBe(target.value)
+    }
   })
 })
 

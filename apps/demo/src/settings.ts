@@ -1,3 +1,9 @@
+/**
+ * Where b.well sends the user after the provider: fixed per client key at onboarding, never
+ * chosen per call. The demo holds one client key for each.
+ */
+export type ReturnTarget = 'hosted' | 'custom'
+
 /** How a connection attempt learns that the provider is done. */
 export type CompletionMode = 'hosted' | 'poll' | 'broadcast' | 'redirect' | 'auto'
 
@@ -6,6 +12,7 @@ export type TokenStorageSetting = 'memory' | 'session'
 
 /** The demo's settings, all kept in the URL query so that a link reproduces a setup. */
 export interface Settings {
+  /** The completion mode; it also decides the return target, see {@link returnTargetOf}. */
   readonly mode: CompletionMode
   readonly timeoutMs: number
   /** Sign in through a popup instead of redirecting the tab. */
@@ -13,34 +20,73 @@ export interface Settings {
   readonly storage: TokenStorageSetting
 }
 
-/** The completion modes, in the order the settings panel lists them, with their labels. */
-export const completionModes: readonly { value: CompletionMode; label: string; hint: string }[] = [
+/** The two registered return targets, with their labels and the mode each starts with. */
+export const returnTargets: readonly {
+  value: ReturnTarget
+  label: string
+  hint: string
+  defaultMode: CompletionMode
+}[] = [
   {
     value: 'hosted',
+    label: "b.well's hosted page",
+    hint: "Client key registered with b.well's completion page, which posts 'status-success' or 'status-failure' to this tab.",
+    defaultMode: 'hosted',
+  },
+  {
+    value: 'custom',
+    label: 'Custom redirect (/connect/callback)',
+    hint: 'Client key registered with this app\'s /connect/callback; b.well appends only status_code.',
+    defaultMode: 'broadcast',
+  },
+]
+
+/** The completion modes, in the order the settings panel lists them, with their labels. */
+export const completionModes: readonly {
+  value: CompletionMode
+  target: ReturnTarget
+  label: string
+  hint: string
+}[] = [
+  {
+    value: 'hosted',
+    target: 'hosted',
     label: 'Hosted page (postMessage)',
     hint: "b.well's completion page posts 'status-success' or 'status-failure' to this tab.",
   },
   {
     value: 'poll',
+    target: 'custom',
     label: 'Custom redirect (URL polling)',
-    hint: 'The provider returns to /connect/callback; this tab reads the popup URL.',
+    hint: 'b.well returns to /connect/callback; this tab reads the popup URL.',
   },
   {
     value: 'broadcast',
+    target: 'custom',
     label: 'Custom redirect (BroadcastChannel)',
-    hint: 'The provider returns to /connect/callback, which reports over a BroadcastChannel.',
+    hint: 'b.well returns to /connect/callback, which reports over a BroadcastChannel.',
   },
   {
     value: 'redirect',
+    target: 'custom',
     label: 'Redirect (no popup)',
     hint: 'The whole tab goes to the provider and comes back to /connect/callback.',
   },
   {
     value: 'auto',
+    target: 'custom',
     label: 'Auto',
     hint: 'A popup racing every channel, falling back to a redirect when the popup is blocked.',
   },
 ]
+
+/**
+ * The return target a mode needs. Only the hosted page posts to the opener from b.well's origin;
+ * polling, the broadcast and the redirect all need b.well to come back to this app's origin.
+ */
+export function returnTargetOf(mode: CompletionMode): ReturnTarget {
+  return mode === 'hosted' ? 'hosted' : 'custom'
+}
 
 export const defaultSettings: Settings = {
   mode: 'hosted',
