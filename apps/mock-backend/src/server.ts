@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { ConnectionStore } from './bwell/connections.ts'
 import { FlowAuthority } from './bwell/flow.ts'
 import { createBwell } from './bwell/server.ts'
+import type { Clock } from './clock.ts'
 import type { Origins } from './config.ts'
 import { FaultStore } from './faults.ts'
 import { sendJson } from './http.ts'
@@ -26,6 +27,8 @@ export interface MockBackendOptions {
    * `MOCK_BACKEND_TEST === '1'`.
    */
   testMode?: boolean
+  /** The b.well stand-in's clock (token lifetimes, connection lifecycle). Default: the process clock. */
+  clock?: Clock
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
