@@ -18,6 +18,7 @@ import {
 import { startServer, type TestServer } from './test/httpServer.ts'
 import {
   JWKS_COOLDOWN_SECONDS,
+  JWKS_MAX_AGE_SECONDS,
   type VerifyAccessTokenOptions,
   verifyAccessToken,
 } from './verifyAccessToken.ts'
@@ -259,16 +260,67 @@ describe('verifyAccessToken', () => {
       })
     })
 
-    it.each(['application/at+jwt', 'AT+JWT', undefined])(
-      'should accept the typ %s',
+    it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'Application/AT+JWT'])(
+      '[SEC-31] should accept the typ %s',
       async (typ) => {
         await expect(
           verifyAccessToken(await sign(keyA, {}, { typ }), options()),
-        ).resolves.toMatchObject({
-          iss: ISSUER,
+        ).resolves.toMatchObject({ iss: ISSUER })
+      },
+    )
+
+    it('[SEC-31] should reject an ID token signed by the same key for the same audience', async () => {
+      // What an OpenID provider issues to a client whose id is also the API's audience: no typ.
+      const idToken = await sign(
+        keyA,
+        { nonce: 'n-1', auth_time: Math.floor(Date.now() / 1000), scope: undefined },
+        { typ: undefined },
+      )
+
+      const error = await rejection(verifyAccessToken(idToken, options()))
+
+      expect(error).toBeInstanceOf(AccessTokenError)
+      expect(error).toMatchObject({
+        code: 'ERR_ACCESS_TOKEN_INVALID',
+        message: 'access token "typ" header must be "at+jwt"',
+      })
+    })
+
+    it.each(['JWT', 'jwt', 'id_token+jwt', 'application/jwt', 'at+jwt2', 'xat+jwt', ''])(
+      '[SEC-31] should reject the typ %j',
+      async (typ) => {
+        await expect(
+          verifyAccessToken(await sign(keyA, {}, { typ }), options({ allowMissingTyp: true })),
+        ).rejects.toMatchObject({
+          code: 'ERR_ACCESS_TOKEN_INVALID',
+          message: 'access token "typ" header must be "at+jwt"',
         })
       },
     )
+
+    it('[SEC-31] should accept a missing typ only with allowMissingTyp', async () => {
+      const untyped = await sign(keyA, {}, { typ: undefined })
+
+      await expect(verifyAccessToken(untyped, options())).rejects.toThrow(AccessTokenError)
+      await expect(verifyAccessToken(untyped, options({ allowMissingTyp: false }))).rejects.toThrow(
+        AccessTokenError,
+      )
+      await expect(
+        verifyAccessToken(untyped, options({ allowMissingTyp: true })),
+      ).resolves.toMatchObject({ iss: ISSUER, sub: 'backend' })
+    })
+
+    it('should reject a non-boolean allowMissingTyp', async () => {
+      await expect(
+        verifyAccessToken(
+          await sign(keyA),
+          options({ allowMissingTyp: 'yes' } as unknown as Partial<VerifyAccessTokenOptions>),
+        ),
+      ).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: '"allowMissingTyp" must be a boolean',
+      })
+    })
   })
 
   describe('scopes', () => {
@@ -347,6 +399,125 @@ describe('verifyAccessToken', () => {
 
       expect(error).toBeInstanceOf(JwksError)
       expect(error).toMatchObject({ name: 'JwksError', code: 'ERR_JWKS_UNAVAILABLE' })
+    })
+
+    it.each([
+      ['a 503', () => ({ status: 503 })],
+      ['a 500 with JSON', () => ({ status: 500, json: { keys: [] } })],
+      [
+        'a body that is not JSON',
+        () => ({ body: '{"keys": [', headers: { 'content-type': 'application/json' } }),
+      ],
+      ['a JSON body that is not a key set', () => ({ json: { keys: 'none' } })],
+      ['a JSON array', () => ({ json: [keyA.jwk] })],
+    ])(
+      '[SEC-32] should not fetch a failing key set (%s) again for each token within the cooldown',
+      async (_, reply) => {
+        vi.useFakeTimers({ toFake: ['Date'] })
+        vi.setSystemTime(Date.UTC(2026, 0, 1))
+        jwksServer.handle(reply)
+        const token = await sign(keyA)
+
+        for (let i = 0; i < 20; i++) {
+          const error = await rejection(verifyAccessToken(token, options()))
+          expect(error).toBeInstanceOf(JwksError)
+          expect(error).toMatchObject({ code: 'ERR_JWKS_UNAVAILABLE' })
+        }
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, () => verifyAccessToken(token, options())),
+        )
+        expect(results.every((r) => r.status === 'rejected')).toBe(true)
+        expect(jwksFetches()).toBe(1)
+
+        // The cooldown is over: one more try, which now succeeds.
+        jwksServer.handle(() => ({ json: { keys: published } }))
+        vi.setSystemTime(Date.now() + JWKS_COOLDOWN_SECONDS * 1000 - 1)
+        await expect(verifyAccessToken(token, options())).rejects.toThrow(JwksError)
+        expect(jwksFetches()).toBe(1)
+        vi.setSystemTime(Date.now() + 1)
+        await expect(verifyAccessToken(token, options())).resolves.toMatchObject({ iss: ISSUER })
+        expect(jwksFetches()).toBe(2)
+      },
+    )
+
+    it('[SEC-32] should not refetch a timing-out key set for each token', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(Date.UTC(2026, 0, 1))
+      const token = await sign(keyA)
+      // A timeout seen by the client: the fetch is aborted as AbortSignal.timeout would abort it.
+      const timingOut = vi.fn(async (_input: RequestInfo | URL) => {
+        throw new DOMException('The operation was aborted due to timeout', 'TimeoutError')
+      })
+      vi.stubGlobal('fetch', timingOut)
+
+      for (let i = 0; i < 10; i++) {
+        await expect(verifyAccessToken(token, options())).rejects.toMatchObject({
+          name: 'JwksError',
+          code: 'ERR_JWKS_UNAVAILABLE',
+        })
+      }
+      expect(timingOut).toHaveBeenCalledTimes(1)
+    })
+
+    it('[SEC-32] should keep verifying known keys with the last good set while a refetch fails', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(Date.UTC(2026, 0, 1))
+      await verifyAccessToken(await sign(keyA), options())
+      jwksServer.handle(() => ({ status: 502 }))
+
+      // Past the cache age the set is refetched; that fails once, then the old keys serve.
+      vi.setSystemTime(Date.now() + JWKS_MAX_AGE_SECONDS * 1000)
+      await expect(verifyAccessToken(await sign(keyA), options())).rejects.toThrow(JwksError)
+      for (let i = 0; i < 10; i++) {
+        await expect(verifyAccessToken(await sign(keyA), options())).resolves.toMatchObject({
+          iss: ISSUER,
+        })
+        await expect(verifyAccessToken(await sign(keyB), options())).rejects.toMatchObject({
+          message: 'access token "kid" matches no key of the issuer',
+        })
+      }
+      expect(jwksFetches()).toBe(2)
+    })
+
+    it('[SEC-32] should stop accepting a key removed from a local key set', async () => {
+      const jwks = { keys: [keyA.jwk, keyB.jwk] }
+      const local = { jwks, issuer: ISSUER, audience: AUDIENCE }
+      const tokenA = await sign(keyA)
+      await expect(verifyAccessToken(tokenA, local)).resolves.toMatchObject({ iss: ISSUER })
+
+      jwks.keys = [keyB.jwk]
+
+      await expect(verifyAccessToken(tokenA, local)).rejects.toMatchObject({
+        code: 'ERR_ACCESS_TOKEN_INVALID',
+        message: 'access token "kid" matches no key of the issuer',
+      })
+      await expect(verifyAccessToken(await sign(keyB), local)).resolves.toMatchObject({
+        iss: ISSUER,
+      })
+    })
+
+    it('[SEC-32] should accept a key added to a local key set', async () => {
+      const jwks = { keys: [keyA.jwk] }
+      const local = { jwks, issuer: ISSUER, audience: AUDIENCE }
+      const tokenC = await sign(keyC)
+      await expect(verifyAccessToken(tokenC, local)).rejects.toThrow(AccessTokenError)
+
+      jwks.keys.push(keyC.jwk)
+
+      await expect(verifyAccessToken(tokenC, local)).resolves.toMatchObject({ iss: ISSUER })
+    })
+
+    it('[SEC-32] should stop accepting a key whose material is replaced under the same kid', async () => {
+      const jwks = { keys: [{ ...keyA.jwk }] }
+      const local = { jwks, issuer: ISSUER, audience: AUDIENCE }
+      const tokenA = await sign(keyA)
+      await expect(verifyAccessToken(tokenA, local)).resolves.toMatchObject({ iss: ISSUER })
+
+      jwks.keys[0] = { ...keyB.jwk, kid: 'a' }
+
+      await expect(verifyAccessToken(tokenA, local)).rejects.toMatchObject({
+        message: 'access token signature verification failed',
+      })
     })
 
     it('[SEC-23] should refuse an http: jwksUri outside loopback', async () => {

@@ -31,6 +31,15 @@ export type VerifyAccessTokenOptions = {
   audience: string | readonly string[]
   /** Scopes the token must carry, read from `scope` (space-separated) or `scp`. */
   requiredScopes?: readonly string[]
+  /**
+   * Accept a token whose header has no `typ` at all (default `false`: `typ` must be `at+jwt`
+   * or `application/at+jwt`). Only for an issuer that does not type its access tokens. The
+   * cost: any other JWT that issuer signs with the same keys for the same audience, an ID token
+   * above all, then passes as an access token. A `typ` other than `at+jwt` is still refused.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+   */
+  allowMissingTyp?: boolean
 } & (
   | {
       /** Where the key set is published; fetched, cached and refetched for an unknown `kid`. */
@@ -67,7 +76,65 @@ export interface AccessTokenClaims {
 // Keyed by URL: every call for the same JWKS shares one cache, one cooldown and one in-flight
 // fetch, which is what keeps an unknown kid to one refetch per cooldown.
 const remoteSets = new Map<string, JWTVerifyGetKey>()
-const localSets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>()
+// Keyed by the set object, and checked against its content on every call, so that a set the
+// app changes in place (a key removed or added) takes effect at once.
+const localSets = new WeakMap<
+  JSONWebKeySet,
+  { readonly json: string; readonly set: JWTVerifyGetKey }
+>()
+
+/** Whether a jose error means the key set could not be fetched or read (not a bad token). */
+function isKeySetFailure(cause: unknown): boolean {
+  return (
+    cause instanceof errors.JWKSTimeout ||
+    cause instanceof errors.JWKSInvalid ||
+    !(cause instanceof errors.JOSEError) ||
+    cause.code === 'ERR_JOSE_GENERIC'
+  )
+}
+
+/**
+ * jose's remote set cools down only after a successful fetch: a failing endpoint (5xx, timeout,
+ * bad JSON) would be fetched again for every incoming token. This wrapper remembers a failure
+ * for {@link JWKS_COOLDOWN_SECONDS}; meanwhile tokens are checked against the last good key set
+ * when there is one, and otherwise refused with a {@link JwksError} without a fetch.
+ */
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, {
+    cooldownDuration: JWKS_COOLDOWN_SECONDS * 1000,
+    cacheMaxAge: JWKS_MAX_AGE_SECONDS * 1000,
+    timeoutDuration: JWKS_TIMEOUT_SECONDS * 1000,
+  })
+  // The failure, and the key set last fetched before it (if any), kept for the cooldown.
+  let failure:
+    | { readonly at: number; readonly cause: unknown; readonly stale: JWTVerifyGetKey | undefined }
+    | undefined
+  return async (header, token) => {
+    if (failure !== undefined && Date.now() < failure.at + JWKS_COOLDOWN_SECONDS * 1000) {
+      if (failure.stale === undefined) {
+        throw new JwksError('json web key set could not be fetched or read', {
+          cause: failure.cause,
+        })
+      }
+      return failure.stale(header, token)
+    }
+    try {
+      const key = await remote(header, token)
+      failure = undefined
+      return key
+    } catch (cause) {
+      if (isKeySetFailure(cause)) {
+        const known = remote.jwks()
+        failure = {
+          at: Date.now(),
+          cause,
+          stale: known === undefined ? undefined : createLocalJWKSet(known),
+        }
+      }
+      throw cause
+    }
+  }
+}
 
 function keySetFor(options: VerifyAccessTokenOptions): JWTVerifyGetKey {
   const hasUri = options.jwksUri !== undefined
@@ -79,11 +146,7 @@ function keySetFor(options: VerifyAccessTokenOptions): JWTVerifyGetKey {
     const url = parseEndpoint(options.jwksUri, 'jwksUri')
     let set = remoteSets.get(url.href)
     if (set === undefined) {
-      set = createRemoteJWKSet(url, {
-        cooldownDuration: JWKS_COOLDOWN_SECONDS * 1000,
-        cacheMaxAge: JWKS_MAX_AGE_SECONDS * 1000,
-        timeoutDuration: JWKS_TIMEOUT_SECONDS * 1000,
-      })
+      set = remoteKeySet(url)
       remoteSets.set(url.href, set)
     }
     return set
@@ -92,15 +155,16 @@ function keySetFor(options: VerifyAccessTokenOptions): JWTVerifyGetKey {
   if (typeof jwks !== 'object' || jwks === null) {
     throw new InvalidArgumentError('"jwks" must be a JSON Web Key Set')
   }
-  let set = localSets.get(jwks)
-  if (set === undefined) {
-    try {
-      set = createLocalJWKSet(jwks)
-    } catch (cause) {
-      throw new InvalidArgumentError('"jwks" must be a JSON Web Key Set', { cause })
-    }
-    localSets.set(jwks, set)
+  const json = JSON.stringify(jwks)
+  const cached = localSets.get(jwks)
+  if (cached !== undefined && cached.json === json) return cached.set
+  let set: JWTVerifyGetKey
+  try {
+    set = createLocalJWKSet(jwks)
+  } catch (cause) {
+    throw new InvalidArgumentError('"jwks" must be a JSON Web Key Set', { cause })
   }
+  localSets.set(jwks, { json, set })
   return set
 }
 
@@ -118,6 +182,9 @@ function assertOptions(options: VerifyAccessTokenOptions): void {
     !audiences.every((a) => typeof a === 'string' && a !== '')
   ) {
     throw new InvalidArgumentError('"audience" must be a non-empty string or array of them')
+  }
+  if (options.allowMissingTyp !== undefined && typeof options.allowMissingTyp !== 'boolean') {
+    throw new InvalidArgumentError('"allowMissingTyp" must be a boolean')
   }
   const required = options.requiredScopes
   if (
@@ -153,16 +220,16 @@ function translate(cause: unknown): Error {
   if (cause instanceof errors.JWKSMultipleMatchingKeys) {
     return invalid('access token "kid" matches more than one key of the issuer', cause)
   }
-  if (
-    cause instanceof errors.JWKSTimeout ||
-    cause instanceof errors.JWKSInvalid ||
-    !(cause instanceof errors.JOSEError) ||
-    cause.code === 'ERR_JOSE_GENERIC'
-  ) {
+  if (cause instanceof JwksError) return cause
+  if (isKeySetFailure(cause)) {
     return new JwksError('json web key set could not be fetched or read', { cause })
   }
   // JWSInvalid, JWTInvalid, JOSENotSupported and the like: not a token we can accept.
   return invalid('access token is not a valid RS256 JWT', cause)
+}
+
+function isAtJwt(typ: string): boolean {
+  return typ.toLowerCase().replace(/^application\//, '') === 'at+jwt'
 }
 
 function scopesOf(payload: Record<string, unknown>): Set<string> {
@@ -205,7 +272,8 @@ function assertClaimTypes(payload: Record<string, unknown>): asserts payload is 
 /**
  * Verifies a JWT access token: RS256 only (never `none`, never an HMAC keyed with the public
  * key), a valid signature from the issuer's key set, the exact `iss`, an `aud` naming us, an
- * `exp` in the future, `typ` of `at+jwt` when the header has a `typ`, and the required scopes.
+ * `exp` in the future, a `typ` header of `at+jwt` (see `allowMissingTyp`), and the required
+ * scopes.
  *
  * A remote key set is cached per URL for {@link JWKS_MAX_AGE_SECONDS}. A token whose `kid` is
  * not in the cache triggers one refetch (key rotation), then no other for
@@ -245,7 +313,7 @@ export async function verifyAccessToken(
   const { payload, protectedHeader } = verified
   const typ = protectedHeader.typ
   // RFC 9068 §4: explicit typing keeps an ID token or other JWT from passing as an access token.
-  if (typ !== undefined && typ.toLowerCase().replace(/^application\//, '') !== 'at+jwt') {
+  if (typ === undefined ? options.allowMissingTyp !== true : !isAtJwt(typ)) {
     throw invalid('access token "typ" header must be "at+jwt"')
   }
   assertClaimTypes(payload)
