@@ -445,7 +445,7 @@ describe('verifyAccessToken', () => {
       vi.setSystemTime(Date.UTC(2026, 0, 1))
       const token = await sign(keyA)
       // A timeout seen by the client: the fetch is aborted as AbortSignal.timeout would abort it.
-      const timingOut = vi.fn(async (_input: RequestInfo | URL) => {
+      const timingOut = vi.fn(async (_input: string | URL | Request) => {
         throw new DOMException('The operation was aborted due to timeout', 'TimeoutError')
       })
       vi.stubGlobal('fetch', timingOut)
