@@ -6,6 +6,7 @@ import { join } from 'node:path'
 
 const packages = readdirSync('packages').map((dir) => join('packages', dir))
 const results = []
+/** @param {string} cmd @param {string[]} args @param {string} cwd */
 const run = (cmd, args, cwd) => spawnSync(cmd, args, { cwd, stdio: 'inherit' }).status === 0
 
 for (const dir of packages) {

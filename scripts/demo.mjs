@@ -9,6 +9,7 @@ const children = [
   spawn('pnpm', ['--filter', './apps/demo', 'dev'], { stdio: 'inherit' }),
 ]
 
+/** @param {string} url */
 async function waitFor(url) {
   for (let i = 0; i < 120; i++) {
     try {
@@ -21,6 +22,7 @@ async function waitFor(url) {
 }
 
 let stopping = false
+/** @param {number} code */
 function stop(code) {
   if (stopping) return
   stopping = true
