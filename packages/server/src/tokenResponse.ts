@@ -39,7 +39,8 @@ async function readJson(
  * Turns a token endpoint response into a checked token, or throws.
  *
  * @param response The token endpoint's HTTP response.
- * @param redact Scrubs a credential from server-supplied text kept on the error.
+ * @param redact Scrubs a credential from server-supplied text kept on the error (`error` and
+ *   `error_description` are the only fields of an error body that are kept).
  * @returns The fields of the access token response.
  * @throws {TokenRequestError} when the status is not 200 (with the server's `error` fields).
  * @throws {TokenResponseError} when a 200 body is not a valid access token response.
@@ -52,8 +53,10 @@ export async function parseTokenResponse(
   if (response.status !== 200) {
     const body = await readJson(response)
     const fields = body.ok && isJsonObject(body.value) ? body.value : {}
+    // Redacted before the check: an echoed secret can look like a valid error code.
+    const redactedError = typeof fields.error === 'string' ? redact(fields.error) : undefined
     const error =
-      typeof fields.error === 'string' && ERROR_CODE.test(fields.error) ? fields.error : undefined
+      redactedError !== undefined && ERROR_CODE.test(redactedError) ? redactedError : undefined
     const errorDescription =
       typeof fields.error_description === 'string' ? redact(fields.error_description) : undefined
     throw new TokenRequestError(

@@ -12,9 +12,41 @@ import { startServer, type TestServer, tokenReply } from './test/httpServer.ts'
 import {
   createTokenSource,
   DEFAULT_TOKEN_REUSE_SECONDS,
+  MAX_EXPIRES_IN_SECONDS,
   MIN_TOKEN_REUSE_SECONDS,
   type TokenSourceOptions,
 } from './tokenSource.ts'
+
+/** Every form a client secret travels in, or could be echoed back in. */
+function encodedForms(secret: string, clientId: string): string[] {
+  const strict = (v: string) =>
+    encodeURIComponent(v).replace(/[-_.!~*'()]|%20/g, (m) =>
+      m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
+    )
+  const form = new URLSearchParams({ s: secret }).toString().slice(2)
+  const basic = Buffer.from(`${strict(clientId)}:${strict(secret)}`).toString('base64')
+  const json = JSON.stringify(secret).slice(1, -1)
+  const jsonAscii = json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      form,
+      strict(secret),
+      basic,
+      basic.replace(/=+$/, ''),
+      Buffer.from(`${clientId}:${secret}`).toString('base64'),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      json,
+      jsonAscii,
+    ]),
+  ]
+}
 
 const SECRET = 'se:cret/ä~ +s3cr3t'
 const START = Date.UTC(2026, 0, 1)
@@ -641,6 +673,115 @@ describe('createTokenSource', () => {
       expect(JSON.stringify(tokens)).not.toContain('at-1')
       expect(inspect(tokens, { depth: 20, showHidden: true })).not.toContain('at-1')
     })
+  })
+
+  describe('secrets echoed back', () => {
+    const forms = encodedForms(SECRET, 'my client:1')
+
+    it('[SEC-33] should know the forms the secret travels in', () => {
+      expect(forms.length).toBeGreaterThan(6)
+      expect(forms).toContain(
+        Buffer.from('my+client%3A1:se%3Acret%2F%C3%A4%7E+%2Bs3cr3t').toString('base64'),
+      )
+    })
+
+    it.each(['client_secret_post', 'client_secret_basic', 'json_body'] as const)(
+      '[SEC-33] should redact every encoding of the secret from every field of an error (%s)',
+      async (auth) => {
+        for (const echoed of forms) {
+          server.handle(() => ({
+            status: 400,
+            json: {
+              error: echoed,
+              error_description: `bad client ${echoed} (you sent "${echoed}")`,
+              error_uri: `https://as.example/e?s=${echoed}`,
+              message: echoed,
+              detail: { received: echoed },
+            },
+          }))
+
+          const error = await source({ auth })
+            .getToken()
+            .catch((e: unknown) => e)
+
+          expect(error).toBeInstanceOf(TokenRequestError)
+          const printed = [
+            JSON.stringify(error),
+            inspect(error, { depth: 20, showHidden: true }),
+            String(error),
+            (error as Error).stack ?? '',
+            JSON.stringify(Object.entries(error as object)),
+          ].join('\n')
+          for (const form of forms) expect(printed).not.toContain(form)
+          expect((error as TokenRequestError).errorDescription).toContain('[redacted]')
+        }
+      },
+    )
+
+    it('[SEC-33] should keep an error code echoing the secret out of the message and error', async () => {
+      const plain = 'plain-s3cret_value'
+      server.handle(() => ({ status: 401, json: { error: plain } }))
+
+      const error = await source({ clientSecret: plain })
+        .getToken()
+        .catch((e: unknown) => e)
+
+      expect(error).toMatchObject({
+        message: 'token endpoint answered HTTP 401 with "error" [redacted]',
+        error: '[redacted]',
+      })
+    })
+  })
+
+  describe('absurd lifetimes', () => {
+    it.each([1e300, Number.MAX_SAFE_INTEGER, 1e20, MAX_EXPIRES_IN_SECONDS + 1])(
+      '[SEC-34] should clamp expires_in %d to a year and refresh in finite time',
+      async (expiresIn) => {
+        server.handle(() => tokenReply({ expires_in: expiresIn }))
+        const tokens = source()
+
+        const token = await tokens.getToken()
+
+        expect(token.expiresAt).toBe(START + MAX_EXPIRES_IN_SECONDS * 1000)
+        expect(new Date(token.expiresAt ?? Number.NaN).toISOString()).toBe(
+          '2027-01-01T00:00:00.000Z',
+        )
+        clock = START + (MAX_EXPIRES_IN_SECONDS - 60) * 1000 - 1
+        await tokens.getToken()
+        expect(tokenRequests()).toHaveLength(1)
+        clock = START + (MAX_EXPIRES_IN_SECONDS - 60) * 1000
+        await tokens.getToken()
+        expect(tokenRequests()).toHaveLength(2)
+      },
+    )
+
+    it('[SEC-34] should keep a lifetime of exactly a year as is', async () => {
+      server.handle(() => tokenReply({ expires_in: MAX_EXPIRES_IN_SECONDS }))
+
+      const token = await source().getToken()
+
+      expect(token.expiresAt).toBe(START + MAX_EXPIRES_IN_SECONDS * 1000)
+    })
+
+    it.each(['1e400', 'Infinity', '"1e300"'])(
+      '[SEC-34] should refuse the expires_in %s with a typed error',
+      async (raw) => {
+        server.handle(() => ({
+          body: `{"access_token":"at","token_type":"Bearer","expires_in":${raw}}`,
+          headers: { 'content-type': 'application/json' },
+        }))
+
+        const error = await source()
+          .getToken()
+          .catch((e: unknown) => e)
+
+        expect(error).toBeInstanceOf(TokenResponseError)
+        expect(error).toMatchObject({
+          code: 'ERR_INVALID_TOKEN_RESPONSE',
+          field: raw === 'Infinity' ? 'body' : 'expires_in',
+        })
+      },
+    )
   })
 
   describe('options', () => {

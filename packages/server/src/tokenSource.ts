@@ -3,8 +3,16 @@ import * as oauth from 'oauth4webapi'
 import { discover, type FetchLike, oauthFetch, REQUEST_TIMEOUT_MS } from './discovery.ts'
 import { assertSecureEndpoint, isLoopback, parseEndpoint } from './endpoint.ts'
 import { InvalidArgumentError, TokenRequestError } from './errors.ts'
+import { secretRedactor } from './redact.ts'
 import { Secret } from './secret.ts'
 import { parseTokenResponse } from './tokenResponse.ts'
+import {
+  MemoryTokenStore,
+  type StoredToken,
+  type TokenStore,
+  type TokenStoreKey,
+  type TokenStoreLock,
+} from './tokenStore.ts'
 
 /**
  * How the client authenticates at the token endpoint.
@@ -34,6 +42,13 @@ export const MIN_TOKEN_REUSE_SECONDS = 10
  */
 export const DEFAULT_TOKEN_REUSE_SECONDS = 300
 
+/**
+ * The longest lifetime taken from `expires_in`: one year. A larger value (`1e300`, a server
+ * bug or a hostile answer) is clamped to it, so that every cached token is refreshed in finite
+ * time and every expiry is a valid `Date`.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 365 * 24 * 60 * 60
+
 interface TokenSourceBaseOptions {
   /** How the client authenticates; see {@link ClientAuthMethod}. */
   auth: ClientAuthMethod
@@ -49,6 +64,12 @@ interface TokenSourceBaseOptions {
   fetch?: FetchLike
   /** The clock, in milliseconds since the epoch (like `Date.now`). For tests. */
   now?: () => number
+  /**
+   * Where the token and the refresh lock live. Default: a new {@link MemoryTokenStore} (this
+   * source alone, in this process). `createRedisTokenStore` from
+   * `@oauth-connect/server/redis` shares them between processes.
+   */
+  store?: TokenStore
 }
 
 /** Options of {@link createTokenSource}: exactly one of `issuer` and `tokenEndpoint`. */
@@ -103,11 +124,6 @@ export interface TokenSource {
   invalidate(): void
 }
 
-interface CachedToken {
-  readonly token: AccessToken
-  readonly refreshAt: number
-}
-
 function assertNonEmptyString(value: unknown, field: string): asserts value is string {
   if (typeof value !== 'string' || value === '') {
     throw new InvalidArgumentError(`"${field}" must be a non-empty string`)
@@ -124,7 +140,9 @@ class ClientCredentialsTokenSource implements TokenSource {
   readonly #now: () => number
   readonly #issuer: URL | undefined
   #tokenEndpoint: URL | undefined
-  #cached: CachedToken | undefined
+  readonly #store: TokenStore
+  readonly #key: TokenStoreKey
+  readonly #redact: (text: string) => string
   #inflight: Promise<AccessToken> | undefined
 
   constructor(options: TokenSourceOptions) {
@@ -173,18 +191,91 @@ class ClientCredentialsTokenSource implements TokenSource {
     } else {
       this.#tokenEndpoint = parseEndpoint(options.tokenEndpoint, 'tokenEndpoint')
     }
+    const store = options.store ?? new MemoryTokenStore()
+    if (!isTokenStore(store)) {
+      throw new InvalidArgumentError(
+        '"store" must have get, set, delete and lock methods and a lockWait',
+      )
+    }
+    this.#store = store
+    this.#key = Object.freeze({
+      issuer: this.#issuer?.href,
+      tokenEndpoint: this.#tokenEndpoint?.href,
+      clientId: this.#clientId,
+      scope: this.#scope,
+      auth: this.#auth,
+    })
+    this.#redact = secretRedactor(this.#clientSecret.reveal(), this.#clientId)
   }
 
-  getToken(): Promise<AccessToken> {
-    const cached = this.#cached
-    if (cached !== undefined && this.#now() < cached.refreshAt) return Promise.resolve(cached.token)
+  async getToken(): Promise<AccessToken> {
+    const fresh = await this.#readFresh()
+    if (fresh !== undefined) return fresh
     if (this.#inflight === undefined) {
-      const inflight = this.#requestToken().finally(() => {
+      const inflight = this.#refresh().finally(() => {
         if (this.#inflight === inflight) this.#inflight = undefined
       })
       this.#inflight = inflight
     }
     return this.#inflight
+  }
+
+  /** The stored token while it is fresh; a store fault reads as a miss. */
+  async #readFresh(): Promise<AccessToken | undefined> {
+    let entry: StoredToken | undefined
+    try {
+      entry = await this.#store.get(this.#key)
+    } catch {
+      return undefined
+    }
+    return entry !== undefined && this.#now() < entry.refreshAt ? entry.token : undefined
+  }
+
+  async #lock(): Promise<TokenStoreLock | 'held' | undefined> {
+    try {
+      return (await this.#store.lock(this.#key)) ?? 'held'
+    } catch {
+      // A store that cannot lock must not stop the source: go on as if alone.
+      return undefined
+    }
+  }
+
+  /**
+   * One refresh at a time for the key: take the lock and request a token, or, while another
+   * holder (another process, with a shared store) has it, wait for its token, for a bounded
+   * time, then request one anyway rather than fail.
+   */
+  async #refresh(): Promise<AccessToken> {
+    const { timeoutMs, pollMs } = this.#store.lockWait
+    const polls = Math.max(0, Math.ceil(timeoutMs / Math.max(pollMs, 1)))
+    for (let poll = 0; ; poll++) {
+      const lock = await this.#lock()
+      if (lock !== 'held') {
+        try {
+          // Another holder may have stored a token between our read and our lock.
+          const fresh = await this.#readFresh()
+          if (fresh !== undefined) return fresh
+          return await this.#requestAndStore()
+        } finally {
+          await lock?.release().catch(() => undefined)
+        }
+      }
+      if (poll >= polls) break
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+      const fresh = await this.#readFresh()
+      if (fresh !== undefined) return fresh
+    }
+    return this.#requestAndStore()
+  }
+
+  async #requestAndStore(): Promise<AccessToken> {
+    const entry = await this.#requestToken()
+    try {
+      await this.#store.set(this.#key, entry)
+    } catch {
+      // The token is good; only sharing it failed.
+    }
+    return entry.token
   }
 
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -198,16 +289,16 @@ class ClientCredentialsTokenSource implements TokenSource {
     if (response.status !== 401) return response
     await response.body?.cancel()
     // Another caller may already have replaced the token; then reuse theirs, no new request.
-    if (this.#cached?.token === first) this.#cached = undefined
+    await this.#store.delete(this.#key, first.accessToken).catch(() => undefined)
     const second = await this.getToken()
     return this.#fetch(withBearer(spare, second))
   }
 
   invalidate(): void {
-    this.#cached = undefined
+    this.#store.delete(this.#key).catch(() => undefined)
   }
 
-  async #requestToken(): Promise<AccessToken> {
+  async #requestToken(): Promise<StoredToken> {
     const endpoint = await this.#resolveTokenEndpoint()
     const requestedAt = this.#now()
     let response: Response
@@ -216,23 +307,23 @@ class ClientCredentialsTokenSource implements TokenSource {
     } catch (cause) {
       throw new TokenRequestError('token request failed', { cause })
     }
-    // A server may echo what it received; never let the secret ride on an error.
-    const secret = this.#clientSecret.reveal()
-    const parsed = await parseTokenResponse(response, (text) =>
-      text.replaceAll(secret, String(this.#clientSecret)),
-    )
+    // A server may echo what it received, in any encoding; never let the secret ride on an error.
+    const parsed = await parseTokenResponse(response, this.#redact)
+    const lifetime =
+      parsed.expiresIn === undefined
+        ? undefined
+        : Math.min(parsed.expiresIn, MAX_EXPIRES_IN_SECONDS)
     const token: AccessToken = Object.freeze({
       accessToken: parsed.accessToken,
       tokenType: parsed.tokenType,
-      expiresAt: parsed.expiresIn === undefined ? undefined : requestedAt + parsed.expiresIn * 1000,
+      expiresAt: lifetime === undefined ? undefined : requestedAt + lifetime * 1000,
       scope: parsed.scope ?? this.#scope,
     })
     const reuseMs =
-      parsed.expiresIn === undefined
+      lifetime === undefined
         ? DEFAULT_TOKEN_REUSE_SECONDS * 1000
-        : Math.max(parsed.expiresIn * 1000 - this.#skewMs, MIN_TOKEN_REUSE_SECONDS * 1000)
-    this.#cached = { token, refreshAt: requestedAt + reuseMs }
-    return token
+        : Math.max(lifetime * 1000 - this.#skewMs, MIN_TOKEN_REUSE_SECONDS * 1000)
+    return { token, refreshAt: requestedAt + reuseMs }
   }
 
   async #resolveTokenEndpoint(): Promise<URL> {
@@ -302,6 +393,26 @@ class ClientCredentialsTokenSource implements TokenSource {
   [inspect.custom](): string {
     return `TokenSource ${inspect(this.#describe())}`
   }
+}
+
+function isTokenStore(value: unknown): value is TokenStore {
+  if (typeof value !== 'object' || value === null) return false
+  const store = value as Partial<Record<keyof TokenStore, unknown>>
+  const wait = store.lockWait as Partial<Record<string, unknown>> | undefined
+  return (
+    typeof store.get === 'function' &&
+    typeof store.set === 'function' &&
+    typeof store.delete === 'function' &&
+    typeof store.lock === 'function' &&
+    typeof wait === 'object' &&
+    wait !== null &&
+    typeof wait.timeoutMs === 'number' &&
+    Number.isFinite(wait.timeoutMs) &&
+    wait.timeoutMs >= 0 &&
+    typeof wait.pollMs === 'number' &&
+    Number.isFinite(wait.pollMs) &&
+    wait.pollMs >= 0
+  )
 }
 
 function withBearer(request: Request, token: AccessToken): Request {
