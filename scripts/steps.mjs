@@ -48,6 +48,12 @@ export const steps = [
     format: 'checks',
   },
   {
+    name: 'security-cases',
+    cmd: ['node', 'scripts/check-security-cases.mjs'],
+    report: 'reports/security-cases.json',
+    format: 'checks',
+  },
+  {
     name: 'e2e',
     cmd: ['pnpm', 'test:e2e'],
     report: 'reports/playwright.json',

@@ -287,7 +287,9 @@ describe('summarize', () => {
 describe('the steps of pnpm test', () => {
   it('should give every step with a report a format the summary reads', () => {
     for (const step of realSteps) expect(step.report === undefined).toBe(step.format === undefined)
-    expect(realSteps.map((s) => s.name)).toEqual(expect.arrayContaining(['unit', 'e2e']))
+    expect(realSteps.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['unit', 'security-cases', 'e2e']),
+    )
   })
 })
 
