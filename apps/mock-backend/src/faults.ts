@@ -28,6 +28,9 @@ export const faultKinds = [
   'coop',
   'shortTokenLifetime',
   'expiredFlow',
+  'getTokenRefused',
+  'refreshRefused',
+  'bwellTokenExpired',
 ] as const
 /** One of {@link faultKinds}. */
 export type FaultKind = (typeof faultKinds)[number]
@@ -130,6 +133,13 @@ function matches(fault: Fault, kind: FaultKind, context: FaultContext): boolean 
  */
 export class FaultStore {
   readonly #faults: Fault[] = []
+  /** How a `latency` fault waits. */
+  readonly delay: (ms: number) => Promise<void>
+
+  /** @param delay how a `latency` fault waits; default a real timer */
+  constructor(delay: (ms: number) => Promise<void> = (ms) => sleep(ms)) {
+    this.delay = delay
+  }
 
   /** Arms a fault. */
   add(fault: Fault): void {
@@ -166,8 +176,23 @@ export class FaultStore {
 
 function statusBody(target: FaultTarget | undefined, status: number): unknown {
   if (target === 'graphql') {
+    const code = status === 504 ? '504' : status >= 500 ? '500' : String(status)
+    const issueCode = status === 504 ? 'timeout' : status >= 500 ? 'exception' : 'value'
+    const text = 'injected fault'
     return {
-      errors: [{ message: 'injected fault', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      data: null,
+      errors: [
+        {
+          message: text,
+          extensions: {
+            code,
+            resource: {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: issueCode, details: { text } }],
+            },
+          },
+        },
+      ],
     }
   }
   if (target === 'fhirPatient' || target === 'bwellFhir' || target === 'opescareMetadata') {
@@ -194,7 +219,7 @@ export async function applyHttpFaults(
   headers: Record<string, string> = {},
 ): Promise<boolean> {
   const latency = store.take('latency', context)
-  if (latency?.ms) await sleep(latency.ms)
+  if (latency?.ms) await store.delay(latency.ms)
   const status = store.take('status', context)
   if (status?.status) {
     const challenge: Record<string, string> =

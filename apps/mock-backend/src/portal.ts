@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { findSource } from './bwell/dataSources.ts'
 import { FlowAuthority } from './bwell/flow.ts'
-import { findDataProvider } from './bwell/providers.ts'
 import { applyHttpFaults, type FaultStore } from './faults.ts'
 import {
   BadRequestError,
@@ -133,8 +133,8 @@ export function createPortal(options: PortalOptions) {
           throw new BadRequestError('"redirect_uri" is not registered with this provider')
         }
         const providerId = one(params, 'provider_id')
-        const provider = findDataProvider(providerId)
-        if (!provider) throw new BadRequestError('"provider_id" is unknown')
+        const provider = findSource(providerId)
+        if (provider?.category !== 'OAUTH') throw new BadRequestError('"provider_id" is unknown')
         const state = one(params, 'state')
         const flow = one(params, 'flow')
         const peeked = FlowAuthority.peek(flow)
@@ -142,7 +142,6 @@ export function createPortal(options: PortalOptions) {
           target: 'portal' as const,
           providerId,
           connectionId: peeked?.connectionId,
-          username: peeked?.username,
         }
         if (await applyHttpFaults(options.faults, context, res)) return
         const coop = options.faults.take('coop', context)

@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ConnectionStore } from './bwell/connections.ts'
+import { clientRegistrations } from './bwell/clientKeys.ts'
+import { ConnectionStore, type LifecycleTimings } from './bwell/connections.ts'
 import { FlowAuthority } from './bwell/flow.ts'
 import { createBwell } from './bwell/server.ts'
-import type { Clock } from './clock.ts'
+import {
+  accessTokenTtlSeconds,
+  SessionAuthority,
+  testAccessTokenTtlSeconds,
+} from './bwell/session.ts'
+import { type Clock, systemClock } from './clock.ts'
 import type { Origins } from './config.ts'
 import { FaultStore } from './faults.ts'
 import { sendJson } from './http.ts'
@@ -29,6 +35,15 @@ export interface MockBackendOptions {
   testMode?: boolean
   /** The b.well stand-in's clock (token lifetimes, connection lifecycle). Default: the process clock. */
   clock?: Clock
+  /**
+   * Lifetime of b.well's access and id tokens, in seconds. Default 3600, or 120 in test mode
+   * (or `MOCK_BWELL_TOKEN_TTL`), so a client's refresh runs inside an e2e test.
+   */
+  bwellTokenTtlSeconds?: number
+  /** How long a new connection stays `PENDING`, then `RETRIEVING` (default 2 s, then 5 s). */
+  lifecycle?: LifecycleTimings
+  /** How the `latency` fault waits. Default: a real timer. Tests inject one they control. */
+  delay?: (ms: number) => Promise<void>
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
@@ -100,17 +115,34 @@ export async function startMockBackend(
       signingKey('medblocks'),
       signingKey('opescare'),
     ])
-    const faults = new FaultStore()
-    const connections = new ConnectionStore()
+    const clock = options.clock ?? systemClock
+    const faults = new FaultStore(options.delay)
+    const connections = new ConnectionStore(clock, options.lifecycle)
     const codes = new PortalCodes()
     const callbackUrl = `${bound.bwell}/oauth/callback`
-    const flows = new FlowAuthority(bwellKey, bound.bwell, callbackUrl)
+    const flows = new FlowAuthority(bwellKey, bound.bwell, callbackUrl, clock)
     const medblocks = createMedblocks(bound.medblocks, bound.app, medblocksKey, faults)
+    const clients = clientRegistrations(bound)
+    const envTtl = Number(process.env.MOCK_BWELL_TOKEN_TTL)
+    const sessions = new SessionAuthority({
+      key: bwellKey,
+      issuer: bound.bwell,
+      clients,
+      clock,
+      accessTtlSeconds:
+        options.bwellTokenTtlSeconds ??
+        (testMode
+          ? Number.isInteger(envTtl) && envTtl > 0
+            ? envTtl
+            : testAccessTokenTtlSeconds
+          : accessTokenTtlSeconds),
+    })
     handlers.medblocks = medblocks.handler
     handlers.bwell = createBwell({
       origins: bound,
       key: bwellKey,
-      verify: medblocks.verify,
+      clients,
+      sessions,
       connections,
       flows,
       codes,

@@ -3,6 +3,7 @@ import { applyHttpFaults, type FaultStore } from '../faults.ts'
 import { redirect } from '../http.ts'
 import type { PortalCodes } from '../portal.ts'
 import type { ConnectionStore } from './connections.ts'
+import { findSource } from './dataSources.ts'
 import type { FlowAuthority } from './flow.ts'
 import type { StatusCode } from './statusCodes.ts'
 
@@ -22,8 +23,8 @@ function single(params: URLSearchParams, name: string): string | undefined {
 }
 
 /**
- * Appends `status_code` to the app's redirect URL, keeping its own parameters (such as
- * `attempt`) and dropping any `status_code` it already had so the value appears exactly once.
+ * The return target with `status_code` appended, and nothing else: the registered URL has no
+ * query of its own, and any `status_code` already there is replaced so the value appears once.
  */
 export function withStatusCode(target: string, statusCode: StatusCode): string {
   const url = new URL(target)
@@ -34,8 +35,9 @@ export function withStatusCode(target: string, statusCode: StatusCode): string {
 
 /**
  * `GET /oauth/callback`, where the provider portal returns. It checks `state` against the flow
- * JWT (`unauthorized` on mismatch), the JWT's expiry (`expired`), the provider's answer, and
- * then redirects to the hosted completion page or to the app's registered custom redirect URL.
+ * JWT (`unauthorized` on mismatch), the JWT's expiry (`expired`), the provider's answer; stores
+ * the connection on success (a reconnect restarts its sync); and redirects to the hosted
+ * completion page or to the custom redirect URL registered for the client key.
  */
 export function createCallback(options: CallbackOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -46,7 +48,6 @@ export function createCallback(options: CallbackOptions) {
       target: 'callback' as const,
       connectionId: claims?.connectionId,
       providerId: claims?.providerId,
-      username: claims?.username,
     }
     if (await applyHttpFaults(options.faults, context, res)) return
     let statusCode: StatusCode
@@ -60,11 +61,14 @@ export function createCallback(options: CallbackOptions) {
       else if (!options.codes.redeem(code, check.claims.flowId)) statusCode = 'error'
       else statusCode = 'success'
     }
-    if (claims && statusCode === 'success')
-      options.connections.update(claims.connectionId, 'success')
-    if (claims && statusCode === 'expired')
-      options.connections.update(claims.connectionId, 'expired')
-    // Only a redirect URI from a signed flow is used; an unauthenticated callback goes to b.well.
+    const source = claims && findSource(claims.connectionId)
+    if (claims && source && statusCode === 'success') {
+      options.connections.connect(claims.username, source)
+    }
+    if (claims && statusCode === 'expired') {
+      options.connections.end(claims.username, claims.connectionId, 'EXPIRED')
+    }
+    // Only a return target from a signed flow is used; an unauthenticated callback goes to b.well.
     const target = claims?.redirectUri ?? options.completeUrl
     redirect(res, withStatusCode(target, statusCode), 302)
   }

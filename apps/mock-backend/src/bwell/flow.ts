@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import type { Clock } from '../clock.ts'
 import { safeEqual } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 
@@ -13,8 +14,9 @@ export interface FlowClaims {
   flowId: string
   connectionId: string
   providerId: string
+  /** The b.well user id of the user who asked for the URL. */
   username: string
-  /** The app's custom redirect URL, already checked against the registered origin. */
+  /** The custom redirect URL registered for the session's client key; none: the hosted page. */
   redirectUri: string | undefined
 }
 
@@ -61,15 +63,17 @@ export class FlowAuthority {
   readonly #issuer: string
   readonly #audience: string
   readonly #used = new Set<string>()
+  readonly #clock: Clock
 
   /**
    * @param issuer the b.well origin
    * @param callbackUrl the b.well callback, the flow JWT's audience
    */
-  constructor(key: SigningKey, issuer: string, callbackUrl: string) {
+  constructor(key: SigningKey, issuer: string, callbackUrl: string, clock: Clock) {
     this.#key = key
     this.#issuer = issuer
     this.#audience = callbackUrl
+    this.#clock = clock
   }
 
   /**
@@ -81,7 +85,7 @@ export class FlowAuthority {
     options: { expired?: boolean } = {},
   ): Promise<{ state: string; flowToken: string }> {
     const state = encodeState(claims.connectionId, randomBytes(32).toString('base64url'))
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(this.#clock.now() / 1000)
     const flowToken = await this.#sign(
       {
         prv: claims.providerId,
@@ -105,7 +109,7 @@ export class FlowAuthority {
   async expire(flowToken: string): Promise<string> {
     try {
       const { payload } = await this.#verify(flowToken)
-      const now = Math.floor(Date.now() / 1000)
+      const now = Math.floor(this.#clock.now() / 1000)
       const { iss: _iss, aud: _aud, exp: _exp, iat: _iat, sub, jti, ...rest } = payload
       if (typeof sub !== 'string' || typeof jti !== 'string') return flowToken
       return await this.#sign(rest, sub, jti, now - 1, now - 1 - flowTtlSeconds)
@@ -176,6 +180,7 @@ export class FlowAuthority {
       typ: flowType,
       issuer: this.#issuer,
       audience: this.#audience,
+      currentDate: new Date(this.#clock.now()),
     })
   }
 }
