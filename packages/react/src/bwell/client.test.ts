@@ -1,54 +1,77 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createBwellClient } from './client.ts'
-import { BwellError } from './errors.ts'
+// @vitest-environment node
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type BwellClient, createBwellClient } from './client.ts'
+import { bwellDocuments } from './documents.ts'
+import { BwellError, isRetryableBwellError } from './errors.ts'
+import { bwellError, fakeJwt, type Stub, startStub } from './test/stubServer.ts'
 
-type Reply = { status?: number; type?: string; body: string }
-
-let server: Server
-let endpoint: string
-let reply: Reply = { body: '{}' }
-const requests: {
-  headers: IncomingMessage['headers']
-  body: { query: string; variables: Record<string, unknown> }
-}[] = []
+let stub: Stub
+let clock: number
+let identity: string
+let issued: number
 
 beforeAll(async () => {
-  server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    // happy-dom's fetch applies CORS from the test page's origin, as a browser would.
-    response.setHeader('access-control-allow-origin', '*')
-    response.setHeader('access-control-allow-headers', 'authorization, content-type, accept')
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204).end()
-      return
-    }
-    let raw = ''
-    request.on('data', (chunk: Buffer) => {
-      raw += chunk.toString()
-    })
-    request.on('end', () => {
-      requests.push({ headers: request.headers, body: JSON.parse(raw) })
-      response.writeHead(reply.status ?? 200, {
-        'content-type': reply.type ?? 'application/graphql-response+json; charset=utf-8',
-      })
-      response.end(reply.body)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/graphql`
-})
-
-afterEach(() => {
-  requests.length = 0
+  stub = await startStub()
 })
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve))
+  await stub.close()
 })
 
-const json = (value: unknown, status = 200): Reply => ({ status, body: JSON.stringify(value) })
-const client = () => createBwellClient({ endpoint, getAccessToken: async () => 'token-123' })
+beforeEach(() => {
+  clock = 1_800_000_000_000
+  identity = 'idp-token-alice'
+  issued = 0
+  stub.reset()
+  // b.well's session: one-hour access tokens, numbered so a test can tell them apart.
+  stub.on('getToken', () => {
+    issued += 1
+    return {
+      json: {
+        data: {
+          getToken: {
+            accessToken: { jwtToken: fakeJwt({ exp: clock / 1000 + 3600, n: issued }) },
+            idToken: { jwtToken: fakeJwt({ sub: 'alice' }) },
+            refreshToken: { token: `refresh-${issued}` },
+          },
+        },
+      },
+    }
+  })
+  stub.on('refresh', () => {
+    issued += 1
+    return {
+      json: {
+        data: {
+          refresh: {
+            accessToken: fakeJwt({ exp: clock / 1000 + 3600, n: issued }),
+            idToken: fakeJwt({ sub: 'alice' }),
+          },
+        },
+      },
+    }
+  })
+})
+
+afterEach(() => {
+  // Every request of every test was a b.well document, valid against b.well's schema.
+  expect(stub.problems).toEqual([])
+  for (const request of stub.seen) expect(Object.values(bwellDocuments)).toContain(request.query)
+})
+
+const client = (options: Partial<Parameters<typeof createBwellClient>[0]> = {}): BwellClient =>
+  createBwellClient({
+    endpoint: stub.endpoint,
+    clientKey: 'client-key-1',
+    getIdentityToken: () => identity,
+    now: () => clock,
+    ...options,
+  })
+
+const bearerNumber = (authorization: string | undefined) => {
+  const payload = authorization?.replace('Bearer ', '').split('.')[1] ?? ''
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { n: number }).n
+}
 
 async function failure(promise: Promise<unknown>): Promise<BwellError> {
   const error = await promise.then(
@@ -59,146 +82,499 @@ async function failure(promise: Promise<unknown>): Promise<BwellError> {
   return error as BwellError
 }
 
-describe('createBwellClient', () => {
-  it('should fetch the OAuth URL with the bearer token and the redirect URI', async () => {
-    reply = json({ data: { getOauthUrl: { redirectUrl: 'http://127.0.0.1:4001/consent?x=1' } } })
-    const url = await client().getOauthUrl('conn-1', {
-      redirectUri: 'http://localhost:5173/cb?attempt=a',
-    })
-    expect(url).toBe('http://127.0.0.1:4001/consent?x=1')
-    expect(requests[0]?.headers.authorization).toBe('Bearer token-123')
-    expect(requests[0]?.body.variables).toEqual({
-      connectionId: 'conn-1',
-      redirectUri: 'http://localhost:5173/cb?attempt=a',
-    })
-    expect(requests[0]?.body.query).toContain(
-      'getOauthUrl(connectionId: $connectionId, redirectUri: $redirectUri)',
+const oauthUrl = () => ({
+  json: { data: { getOauthUrl: { redirectUrl: 'http://127.0.0.1:4001/consent?x=1' } } },
+})
+
+describe('createBwellClient: endpoint', () => {
+  it('[SEC-30] should refuse an http: endpoint off loopback before any token is sent', () => {
+    const getIdentityToken = vi.fn(() => identity)
+    const fetch = vi.fn<typeof globalThis.fetch>()
+    for (const endpoint of ['http://api.example.com/v1/graphql', 'ftp://127.0.0.1/', 'graphql']) {
+      expect(() =>
+        createBwellClient({ endpoint, clientKey: 'k', getIdentityToken, fetch }),
+      ).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT' }),
+      )
+    }
+    expect(getIdentityToken).not.toHaveBeenCalled()
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('[SEC-30] should accept https: and http: on loopback', () => {
+    for (const endpoint of [
+      'https://api.dev.icanbwell.com/v1/graphql',
+      'http://localhost:4000/v1/graphql',
+      'http://127.0.0.1:4000/v1/graphql',
+    ]) {
+      expect(() =>
+        createBwellClient({ endpoint, clientKey: 'k', getIdentityToken: () => identity }),
+      ).not.toThrow()
+    }
+  })
+})
+
+describe('createBwellClient: session', () => {
+  it('should start the session with the raw identity token and the client key, then send the b.well bearer', async () => {
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client()
+    expect(await bwell.getOauthUrl('epic-sandbox')).toBe('http://127.0.0.1:4001/consent?x=1')
+    const [getToken, operation] = stub.seen
+    expect(getToken?.operation).toBe('getToken')
+    expect(getToken?.headers.authorization).toBe('idp-token-alice')
+    expect(getToken?.headers.clientkey).toBe('client-key-1')
+    expect(operation?.operation).toBe('getOauthUrl')
+    expect(operation?.variables).toEqual({ connectionId: 'epic-sandbox' })
+    expect(bearerNumber(operation?.headers.authorization)).toBe(1)
+    expect(operation?.headers.authorization?.startsWith('Bearer ')).toBe(true)
+    expect(operation?.headers.clientkey).toBeUndefined()
+  })
+
+  it('should exchange once for concurrent calls, and reuse the token until it nears expiry', async () => {
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client()
+    await Promise.all([bwell.getOauthUrl('a'), bwell.getOauthUrl('b'), bwell.getOauthUrl('c')])
+    await bwell.getOauthUrl('d')
+    expect(stub.requests('getToken')).toHaveLength(1)
+    expect(stub.requests('getOauthUrl').map((r) => bearerNumber(r.headers.authorization))).toEqual([
+      1, 1, 1, 1,
+    ])
+  })
+
+  it('should refresh shortly before exp with refresh_token and clientkey, no bearer, once for concurrent calls', async () => {
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client({ refreshLeewayMs: 60_000 })
+    await bwell.getOauthUrl('a')
+    clock += 3600_000 - 61_000
+    await bwell.getOauthUrl('b')
+    expect(stub.requests('refresh')).toHaveLength(0)
+    clock += 2_000
+    await Promise.all([bwell.getOauthUrl('c'), bwell.getOauthUrl('d')])
+    const refresh = stub.requests('refresh')
+    expect(refresh).toHaveLength(1)
+    expect(refresh[0]?.headers.refresh_token).toBe('refresh-1')
+    expect(refresh[0]?.headers.clientkey).toBe('client-key-1')
+    expect(refresh[0]?.headers.authorization).toBeUndefined()
+    expect(stub.requests('getOauthUrl').map((r) => bearerNumber(r.headers.authorization))).toEqual([
+      1, 1, 2, 2,
+    ])
+    // b.well keeps the first refresh token for the whole session.
+    clock += 3600_000
+    await bwell.getOauthUrl('e')
+    expect(stub.requests('refresh')[1]?.headers.refresh_token).toBe('refresh-1')
+  })
+
+  it('should start a new session when b.well refuses the refresh token', async () => {
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client()
+    await bwell.getOauthUrl('a')
+    stub.on('refresh', () => ({ json: { data: null, errors: [bwellError('401', 'security')] } }))
+    clock += 3600_000
+    await bwell.getOauthUrl('b')
+    expect(stub.seen.map((r) => r.operation)).toEqual([
+      'getToken',
+      'getOauthUrl',
+      'refresh',
+      'getToken',
+      'getOauthUrl',
+    ])
+    expect(bearerNumber(stub.requests('getOauthUrl')[1]?.headers.authorization)).toBe(2)
+  })
+
+  it('should re-authenticate once after a security error, then fail as unauthorized with the issues', async () => {
+    let refused = 1
+    stub.on('getOauthUrl', () =>
+      refused-- > 0
+        ? { json: { data: null, errors: [bwellError('401', 'security', 'token revoked')] } }
+        : oauthUrl(),
     )
+    const bwell = client()
+    expect(await bwell.getOauthUrl('a')).toBe('http://127.0.0.1:4001/consent?x=1')
+    expect(stub.seen.map((r) => r.operation)).toEqual([
+      'getToken',
+      'getOauthUrl',
+      'refresh',
+      'getOauthUrl',
+    ])
+
+    stub.seen.length = 0
+    stub.on('getOauthUrl', () => ({
+      json: { data: null, errors: [bwellError('401', 'security', 'token revoked')] },
+    }))
+    const error = await failure(bwell.getOauthUrl('b'))
+    expect(error.code).toBe('unauthorized')
+    expect(error.name).toBe('BwellError')
+    expect(error.operation).toBe('getOauthUrl')
+    expect(error.graphqlCode).toBe('401')
+    expect(error.issues).toEqual([
+      { severity: 'error', code: 'security', details: 'token revoked' },
+    ])
+    expect(error.cause).toBeInstanceOf(BwellError)
+    expect(isRetryableBwellError(error)).toBe(false)
+    expect(stub.seen.map((r) => r.operation)).toEqual(['getOauthUrl', 'refresh', 'getOauthUrl'])
   })
 
-  it('[SEC-19] should turn GraphQL errors with null data into a typed error', async () => {
-    reply = json({
+  it('should fail as unauthorized when b.well refuses getToken, and try again on the next call', async () => {
+    stub.on('getToken', () => ({
+      json: { data: null, errors: [bwellError('401', 'security', 'unknown identity provider')] },
+    }))
+    const bwell = client()
+    const error = await failure(bwell.getOauthUrl('a'))
+    expect(error.code).toBe('unauthorized')
+    expect(error.operation).toBe('getToken')
+    expect(error.issues[0]?.details).toBe('unknown identity provider')
+    expect(stub.requests('getOauthUrl')).toHaveLength(0)
+    await failure(bwell.getOauthUrl('a'))
+    expect(stub.requests('getToken')).toHaveLength(2)
+  })
+
+  it('should report no_identity_token and send nothing when the app has no token', async () => {
+    identity = ''
+    const error = await failure(client().getOauthUrl('a'))
+    expect(error.code).toBe('no_identity_token')
+    const failing = client({
+      getIdentityToken: () => {
+        throw new Error('signed out')
+      },
+    })
+    expect((await failure(failing.getOauthUrl('a'))).cause).toEqual(new Error('signed out'))
+    expect(stub.seen).toEqual([])
+  })
+
+  it('[SEC-27] should drop the session when another identity token comes, and at signOut', async () => {
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client()
+    await bwell.getOauthUrl('a')
+    identity = 'idp-token-bob'
+    await bwell.getOauthUrl('b')
+    const [, bob] = stub.requests('getToken')
+    expect(bob?.headers.authorization).toBe('idp-token-bob')
+    expect(bearerNumber(stub.requests('getOauthUrl')[1]?.headers.authorization)).toBe(2)
+    bwell.signOut()
+    await bwell.getOauthUrl('c')
+    expect(stub.requests('getToken')).toHaveLength(3)
+    expect(bearerNumber(stub.requests('getOauthUrl')[2]?.headers.authorization)).toBe(3)
+  })
+
+  it('[SEC-27] should never let a session started for the previous user serve the next one', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    stub.on('getOauthUrl', oauthUrl)
+    const bwell = client({
+      // The first identity token arrives late, after sign-out.
+      getIdentityToken: async () => {
+        const value = identity
+        if (value === 'idp-token-alice') await held
+        return value
+      },
+    })
+    const alice = bwell.getOauthUrl('a')
+    bwell.signOut()
+    identity = 'idp-token-bob'
+    release()
+    expect((await failure(alice)).code).toBe('session_ended')
+    await bwell.getOauthUrl('b')
+    expect(stub.requests('getToken').map((r) => r.headers.authorization)).toEqual(['idp-token-bob'])
+  })
+})
+
+describe('createBwellClient: errors', () => {
+  it('should carry the OperationOutcome issues, status and partial data of a GraphQL error', async () => {
+    stub.on('getDataSource', () => ({
+      json: {
+        data: null,
+        errors: [bwellError('404', 'not-found', 'no data source "nope"')],
+      },
+    }))
+    const error = await failure(client().getDataSource('nope'))
+    expect(error).toMatchObject({
+      code: 'graphql_error',
+      operation: 'getDataSource',
+      status: 200,
+      graphqlCode: '404',
+      issues: [{ severity: 'error', code: 'not-found', details: 'no data source "nope"' }],
       data: null,
-      errors: [{ message: 'not signed in', extensions: { code: 'UNAUTHENTICATED' } }],
+      message: 'graphql errors in "getDataSource"',
     })
-    const error = await failure(client().getOauthUrl('conn-1'))
-    expect(error.code).toBe('graphql_error')
-    expect(error.graphqlCode).toBe('UNAUTHENTICATED')
-    expect(error.message).toBe('graphql errors in "getOauthUrl"')
-    expect(error.cause).toBeInstanceOf(Error)
+    expect(isRetryableBwellError(error)).toBe(false)
+
+    const partial = { searchHealthResources: { results: [], pagingInfo: null } }
+    stub.on('searchHealthResources', () => ({
+      json: { data: partial, errors: [bwellError('500', 'exception', 'ranking down')] },
+    }))
+    const withData = await failure(client().searchHealthResources({ search: 'x' }))
+    expect(withData.data).toEqual(partial)
+    expect(isRetryableBwellError(withData)).toBe(true)
   })
 
-  it('[SEC-19] should turn GraphQL errors with partial data into a typed error', async () => {
-    reply = json({
-      data: { getOauthUrl: { redirectUrl: 'https://provider.example/' } },
-      errors: [{ message: 'partial', path: ['getOauthUrl'], extensions: { code: 'NOT_FOUND' } }],
+  it('should report an HTTP failure without GraphQL errors as http_error with its status', async () => {
+    stub.on('getOauthUrl', () => ({ status: 502, type: 'text/html', raw: '<h1>bad gateway</h1>' }))
+    const error = await failure(client().getOauthUrl('a'))
+    expect(error).toMatchObject({ code: 'http_error', status: 502, operation: 'getOauthUrl' })
+    expect(isRetryableBwellError(error)).toBe(true)
+    stub.on('getOauthUrl', () => ({ status: 403, type: 'text/plain', raw: 'forbidden' }))
+    expect(isRetryableBwellError(await failure(client().getOauthUrl('a')))).toBe(false)
+  })
+
+  it('should report a body that is not a GraphQL result as invalid_response', async () => {
+    stub.on('getOauthUrl', () => ({ type: 'text/html', raw: '<html>login</html>' }))
+    expect((await failure(client().getOauthUrl('a'))).code).toBe('invalid_response')
+    stub.on('getOauthUrl', () => ({ json: { data: { getOauthUrl: { redirectUrl: null } } } }))
+    const error = await failure(client().getOauthUrl('a'))
+    expect(error.message).toBe('invalid "getOauthUrl.redirectUrl" in the b.well response')
+  })
+
+  it('should report a refused connection as network_error', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => {
+      throw new TypeError('fetch failed')
     })
-    const error = await failure(client().getOauthUrl('conn-1'))
-    expect(error.code).toBe('graphql_error')
-    expect(error.graphqlCode).toBe('NOT_FOUND')
-  })
-
-  it.each([
-    ['a null field', { data: { getOauthUrl: null } }],
-    ['a null URL', { data: { getOauthUrl: { redirectUrl: null } } }],
-    ['a numeric URL', { data: { getOauthUrl: { redirectUrl: 42 } } }],
-    ['an empty URL', { data: { getOauthUrl: { redirectUrl: '' } } }],
-    ['no data', {}],
-    ['null data', { data: null }],
-  ])('[SEC-19] should refuse %s', async (_, body) => {
-    reply = json(body)
-    const error = await failure(client().getOauthUrl('conn-1'))
-    expect(error.code).toBe('invalid_response')
-  })
-
-  it.each([
-    ['HTML', { body: '<html>oops</html>', type: 'text/html' }],
-    ['truncated JSON', { body: '{"', type: 'application/json' }],
-    ['a JSON array', { body: '[]', type: 'application/json' }],
-    ['JSON null', { body: 'null', type: 'application/json' }],
-  ])('[SEC-19] should refuse a 200 response of %s', async (_, body) => {
-    reply = body
-    const error = await failure(client().getOauthUrl('conn-1'))
-    expect(error.code).toBe('invalid_response')
-  })
-
-  it.each([
-    ['500 with HTML', { status: 500, body: '<h1>down</h1>', type: 'text/html' }],
-    ['502 with JSON', { status: 502, body: '{"message":"bad gateway"}', type: 'application/json' }],
-    ['503 empty', { status: 503, body: '', type: 'text/plain' }],
-  ])('[SEC-19] should report %s as an HTTP error', async (_, body) => {
-    reply = body
-    const error = await failure(client().getOauthUrl('conn-1'))
-    expect(error.code).toBe('http_error')
-    expect(error.status).toBe(body.status)
-  })
-
-  it('[SEC-19] should report a network failure', async () => {
-    const closed = createServer()
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
-    const port = (closed.address() as AddressInfo).port
-    await new Promise((resolve) => closed.close(resolve))
-    const offline = createBwellClient({
-      endpoint: `http://127.0.0.1:${port}/v1/graphql`,
-      getAccessToken: () => 't',
-    })
-    const error = await failure(offline.getOauthUrl('conn-1'))
+    const error = await failure(client({ fetch }).getOauthUrl('a'))
     expect(error.code).toBe('network_error')
+    expect(error.cause).toEqual(new TypeError('fetch failed'))
+    expect(isRetryableBwellError(error)).toBe(true)
   })
 
-  it('should refuse to send a request without a token', async () => {
-    const noToken = createBwellClient({ endpoint, getAccessToken: () => '' })
-    expect((await failure(noToken.getOauthUrl('c'))).code).toBe('no_access_token')
-    const failing = createBwellClient({
-      endpoint,
-      getAccessToken: () => Promise.reject(new Error('signed out')),
+  it('[SEC-29] should time out a stalled request, and leave no session exchange stuck', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      stub.on('getToken', () => ({ hang: true }))
+      const bwell = client({ timeoutMs: 5_000 })
+      const pending = failure(bwell.getOauthUrl('a'))
+      await vi.advanceTimersByTimeAsync(5_000)
+      const error = await pending
+      expect(error).toMatchObject({ code: 'timeout', operation: 'getToken' })
+      expect(isRetryableBwellError(error)).toBe(true)
+      // The next call starts a new exchange instead of waiting on the stalled one.
+      stub.on('getToken', () => ({ hang: true }))
+      const again = failure(bwell.getOauthUrl('a'))
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect((await again).code).toBe('timeout')
+      expect(stub.requests('getToken')).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('[SEC-29] should abort a stalled request through its signal', async () => {
+    stub.on('getOauthUrl', () => ({ hang: true }))
+    const bwell = client()
+    const controller = new AbortController()
+    const pending = failure(bwell.getOauthUrl('a', { signal: controller.signal }))
+    await vi.waitFor(() => expect(stub.requests('getOauthUrl')).toHaveLength(1))
+    controller.abort()
+    expect((await pending).code).toBe('aborted')
+  })
+})
+
+describe('createBwellClient: responses', () => {
+  it('should keep null fields and unknown enum values of search results', async () => {
+    stub.on('searchHealthResources', () => ({
+      json: {
+        data: {
+          searchHealthResources: {
+            pagingInfo: { pageNumber: 1, pageSize: 2, totalItems: 5, totalPages: 3 },
+            filterValues: null,
+            results: [
+              {
+                id: null,
+                type: 'HOSPICE',
+                content: null,
+                npi: null,
+                endpoint: null,
+                location: [null],
+                organization: null,
+                specialty: null,
+              },
+              {
+                id: 'r2',
+                type: 'PRACTICE',
+                content: 'Epic Sandbox',
+                npi: ['123'],
+                endpoint: [{ name: 'epic-sandbox' }],
+                location: [
+                  {
+                    name: 'Main',
+                    distanceInMiles: null,
+                    address: {
+                      line: ['1 Way'],
+                      city: 'X',
+                      state: null,
+                      postalCode: null,
+                      country: null,
+                    },
+                  },
+                ],
+                organization: [{ name: null }],
+                specialty: [{ code: null, display: 'Cardiology', system: null }],
+              },
+              null,
+            ],
+          },
+        },
+      },
+    }))
+    const page = await client().searchHealthResources({
+      search: 'epic',
+      paging: { pageNumber: 1, pageSize: 2 },
+      filters: { type: ['PRACTICE'], includePopulatedProaOnly: true },
+      searchContext: 'DATA_CONNECTIONS',
     })
-    expect((await failure(failing.getOauthUrl('c'))).code).toBe('no_access_token')
-    expect(requests).toHaveLength(0)
+    expect(stub.requests('searchHealthResources')[0]?.variables).toEqual({
+      searchInput: {
+        search: 'epic',
+        paging: { pageNumber: 1, pageSize: 2 },
+        filters: { type: ['PRACTICE'], includePopulatedProaOnly: true },
+        searchContext: 'DATA_CONNECTIONS',
+      },
+    })
+    expect(page.pagingInfo).toEqual({ pageNumber: 1, pageSize: 2, totalItems: 5, totalPages: 3 })
+    expect(page.results?.[0]).toMatchObject({ id: null, type: 'HOSPICE', connectionId: null })
+    expect(page.results?.[1]).toMatchObject({
+      connectionId: 'epic-sandbox',
+      content: 'Epic Sandbox',
+    })
+    expect(page.results?.[2]).toBeNull()
   })
 
-  it('should check every provider field', async () => {
-    reply = json({
-      data: {
-        searchProviders: [
-          { id: 'p1', name: 'Epic', category: 'hospital', logoUrl: null },
-          { id: 'p2', name: 'Cerner', category: 'clinic', logoUrl: 'https://x/logo.png' },
+  it('should reject a null in a non-null field, naming it', async () => {
+    stub.on('getDataSource', () => ({
+      json: {
+        data: {
+          getDataSource: {
+            id: 'x',
+            name: null,
+            category: 'OAUTH',
+            type: 'CLINICAL',
+            integrationType: null,
+          },
+        },
+      },
+    }))
+    const error = await failure(client().getDataSource('x'))
+    expect(error).toMatchObject({ code: 'invalid_response', operation: 'getDataSource' })
+    expect(error.message).toBe('invalid "getDataSource.name" in the b.well response')
+  })
+
+  it('should read connections with both statuses, keeping unknown values', async () => {
+    stub.on('getMemberConnections', () => ({
+      json: {
+        data: {
+          getMemberConnections: [
+            {
+              id: 'epic-sandbox',
+              name: 'Epic',
+              category: 'OAUTH',
+              type: 'CLINICAL',
+              status: null,
+              syncStatus: 'QUEUED',
+              statusUpdated: null,
+              lastSynced: null,
+              created: '2026-11-29T10:00:00Z',
+              integrationType: null,
+              syncErrors: null,
+            },
+          ],
+        },
+      },
+    }))
+    const [connection] = await client().getMemberConnections({ status: ['CONNECTED'] })
+    expect(connection).toMatchObject({ id: 'epic-sandbox', status: null, syncStatus: 'QUEUED' })
+    expect(stub.requests('getMemberConnections')[0]?.variables).toEqual({ status: ['CONNECTED'] })
+  })
+
+  it("should read FHIR subscriptions as b.well's SDK does, leaving out incomplete entries", async () => {
+    const ext = (id: string, valueString: string) => ({ id, valueString })
+    const entry = (extension: unknown[], events: unknown[]) => ({
+      resource: {
+        id: 'sub',
+        meta: { lastUpdated: '2026-11-29T09:00:00Z' },
+        subscriptionStatus: [
+          {
+            meta: { lastUpdated: '2026-11-29T11:00:00Z' },
+            extension,
+            notificationEvent: events,
+            error: [{ id: null, text: 'partial', coding: null }],
+          },
         ],
       },
     })
-    expect(await client().searchProviders('e')).toEqual([
-      { id: 'p1', name: 'Epic', category: 'hospital', logoUrl: null },
-      { id: 'p2', name: 'Cerner', category: 'clinic', logoUrl: 'https://x/logo.png' },
+    const complete = [
+      ext('service_slug', 'quest-labs'),
+      ext('connection_name', 'Quest'),
+      ext('connection_type', 'hapi'),
+      ext('category', 'LAB'),
+      ext('token-status', 'CONNECTED'),
+      ext('data-connection-status', 'RETRIEVING'),
+    ]
+    stub.on('subscriptions', () => ({
+      json: {
+        data: {
+          subscriptions: {
+            entry: [
+              entry(complete, [
+                { id: 'created-date', timestamp: '2026-11-29T08:00:00Z' },
+                { id: 'data-retrieval-end', timestamp: '2026-11-29T10:00:00Z' },
+              ]),
+              entry(complete.slice(1), [{ id: 'created-date', timestamp: '2026-11-29T08:00:00Z' }]),
+              entry(complete, []),
+              { resource: null },
+            ],
+          },
+        },
+      },
+    }))
+    const connections = await client().getSubscriptionConnections()
+    expect(stub.requests('subscriptions')[0]?.variables).toEqual({
+      source: { value: 'https://icanbwell.com/proa' },
+    })
+    expect(connections).toEqual([
+      {
+        id: 'quest-labs',
+        name: 'Quest',
+        category: 'BASIC',
+        type: 'LAB',
+        status: 'CONNECTED',
+        syncStatus: 'RETRIEVING',
+        statusUpdated: '2026-11-29T11:00:00Z',
+        lastSynced: '2026-11-29T10:00:00Z',
+        created: '2026-11-29T08:00:00Z',
+        integrationType: null,
+        syncErrors: [{ id: null, text: 'partial', coding: null }],
+      },
     ])
-    reply = json({ data: { searchProviders: [{ id: 'p1', name: null, category: 'x' }] } })
-    const error = await failure(client().searchProviders('e'))
-    expect(error.message).toBe('invalid "searchProviders.0.name" in the b.well response')
-    reply = json({ data: { searchProviders: null } })
-    expect((await failure(client().searchProviders('e'))).code).toBe('invalid_response')
   })
 
-  it('should return null for a missing connection and check a present one', async () => {
-    reply = json({ data: { connection: null } })
-    expect(await client().connection('nope')).toBeNull()
-    reply = json({
-      data: { connection: { id: 'c1', providerId: 'p1', status: 'RETRIEVING_DATA' } },
-    })
-    expect(await client().connection('c1')).toEqual({
-      id: 'c1',
-      providerId: 'p1',
-      status: 'RETRIEVING_DATA',
-    })
-    reply = json({ data: { connection: { id: 'c1', providerId: 'p1' } } })
-    expect((await failure(client().connection('c1'))).code).toBe('invalid_response')
+  it('should read initSdk with the client key and no user', async () => {
+    stub.on('initSdk', () => ({
+      json: {
+        data: {
+          initSdk: {
+            graphQLClient: {
+              apiUrl: 'https://api.dev.icanbwell.com/v1/graphql',
+              authUrl: 'https://auth',
+            },
+            httpClient: { requestTimeout: null },
+            logLevel: 'TRACE',
+            telemetry: { enabled: false, collectorUrl: 'https://otel' },
+          },
+        },
+      },
+    }))
+    const config = await client().initSdk()
+    expect(config).toMatchObject({ logLevel: 'TRACE', telemetry: { enabled: false } })
+    const [request] = stub.seen
+    expect(request?.variables).toEqual({ clientKey: 'client-key-1' })
+    expect(request?.headers.authorization).toBeUndefined()
+    expect(stub.requests('getToken')).toHaveLength(0)
   })
 
-  it('should create and disconnect connections', async () => {
-    reply = json({ data: { createConnection: { id: 'c1', providerId: 'p1', status: 'NEW' } } })
-    expect(await client().createConnection('p1')).toMatchObject({ id: 'c1', status: 'NEW' })
-    expect(requests[0]?.body.variables).toEqual({ providerId: 'p1' })
-    reply = json({
-      data: { disconnectConnection: { id: 'c1', providerId: 'p1', status: 'DISCONNECTED' } },
-    })
-    expect((await client().disconnectConnection('c1')).status).toBe('DISCONNECTED')
+  it('should reject an empty connection id as an argument error, sending nothing', async () => {
+    const error = await client()
+      .getOauthUrl('')
+      .catch((reason: unknown) => reason)
+    expect(error).toMatchObject({ name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT' })
+    expect(stub.seen).toEqual([])
   })
 })

@@ -1,51 +1,85 @@
-import type { TypedDocumentString } from 'graphql-request'
+// The GraphQL documents the b.well client sends: b.well's own operation names, arguments and types
+// (see test/connect-subset.graphql; a test validates every document here against it).
 
-/** A data source the user can connect. */
-export interface Provider {
-  readonly id: string
-  readonly name: string
-  readonly category: string
-  readonly logoUrl: string | null
-}
+const CONNECTION = `id name category type status syncStatus statusUpdated lastSynced created integrationType
+      syncErrors { id text coding { code display system } }`
 
-/** A b.well connection and its lifecycle status (`NEW`, `RETRIEVING_DATA`, `DATA_RETRIEVED`, …). */
-export interface Connection {
-  readonly id: string
-  readonly providerId: string
-  readonly status: string
-}
+const STATUS_UPDATE = 'status statusUpdated'
 
-// The result types describe the wire shape; the client still checks every field at runtime.
-const typed = <Result, Variables>(source: string) =>
-  source as unknown as TypedDocumentString<Result, Variables>
+/** Every document the client sends, by operation. */
+export const bwellDocuments = {
+  initSdk: `query InitSdk($clientKey: String!, $organizationId: String) {
+  initSdk(clientKey: $clientKey, organizationId: $organizationId) {
+    graphQLClient { apiUrl authUrl }
+    httpClient { requestTimeout }
+    logLevel
+    telemetry { enabled collectorUrl }
+  }
+}`,
+  getToken: `query GetToken {
+  getToken { accessToken { jwtToken } idToken { jwtToken } refreshToken { token } }
+}`,
+  refresh: `query Refresh {
+  refresh { accessToken idToken }
+}`,
+  searchHealthResources: `query SearchHealthResources($searchInput: SearchHealthResourcesInput) {
+  searchHealthResources(searchInput: $searchInput) {
+    pagingInfo { pageNumber pageSize totalItems totalPages }
+    filterValues { field values { value count } }
+    results {
+      id type content npi
+      endpoint { name }
+      location { name distanceInMiles address { line city state postalCode country } }
+      organization { name }
+      specialty { code display system }
+    }
+  }
+}`,
+  getDataSource: `query GetDataSource($connectionId: String!) {
+  getDataSource(connectionId: $connectionId) { id name category type integrationType }
+}`,
+  getOauthUrl: `query GetOauthUrl($connectionId: String!) {
+  getOauthUrl(connectionId: $connectionId) { redirectUrl }
+}`,
+  createConnection: `mutation CreateConnection($connectionId: String!, $username: String!, $password: String!) {
+  createConnection(connectionId: $connectionId, username: $username, password: $password) {
+    ${CONNECTION}
+  }
+}`,
+  getMemberConnections: `query GetMemberConnections($integrationType: [String!], $status: [String!], $syncStatus: [String!]) {
+  getMemberConnections(integrationType: $integrationType, status: $status, syncStatus: $syncStatus) {
+    ${CONNECTION}
+  }
+}`,
+  subscriptions: `query Subscriptions($source: SearchString) {
+  subscriptions(_source: $source) {
+    entry {
+      resource {
+        id
+        meta { lastUpdated }
+        subscriptionStatus {
+          meta { lastUpdated }
+          extension { id valueString }
+          notificationEvent { id timestamp }
+          error { id text coding { code display system } }
+        }
+      }
+    }
+  }
+}`,
+  disconnectConnection: `mutation DisconnectConnection($connectionId: String!) {
+  disconnectConnection(connectionId: $connectionId) { ${STATUS_UPDATE} }
+}`,
+  deleteConnection: `mutation DeleteConnection($connectionId: String!) {
+  deleteConnection(connectionId: $connectionId) { ${STATUS_UPDATE} }
+}`,
+  requestConnection: `mutation RequestConnection($city: String, $institution: String, $provider: String, $state: String) {
+  requestConnection(city: $city, institution: $institution, provider: $provider, state: $state) {
+    resourceType
+    issue { code severity details { text } }
+  }
+}`,
+} as const
 
-const CONNECTION_FIELDS = 'id providerId status'
-
-export const SearchProvidersDocument = typed<{ searchProviders: Provider[] }, { query: string }>(
-  'query SearchProviders($query: String!) { searchProviders(query: $query) { id name category logoUrl } }',
-)
-
-export const CreateConnectionDocument = typed<
-  { createConnection: Connection },
-  { providerId: string }
->(
-  `mutation CreateConnection($providerId: ID!) { createConnection(providerId: $providerId) { ${CONNECTION_FIELDS} } }`,
-)
-
-export const GetOauthUrlDocument = typed<
-  { getOauthUrl: { redirectUrl: string } },
-  { connectionId: string; redirectUri?: string | null }
->(
-  'query GetOauthUrl($connectionId: String!, $redirectUri: String) { getOauthUrl(connectionId: $connectionId, redirectUri: $redirectUri) { redirectUrl } }',
-)
-
-export const ConnectionDocument = typed<{ connection: Connection | null }, { id: string }>(
-  `query Connection($id: ID!) { connection(id: $id) { ${CONNECTION_FIELDS} } }`,
-)
-
-export const DisconnectConnectionDocument = typed<
-  { disconnectConnection: Connection },
-  { id: string }
->(
-  `mutation DisconnectConnection($id: ID!) { disconnectConnection(id: $id) { ${CONNECTION_FIELDS} } }`,
-)
+/** The name of a b.well operation the client sends. */
+export type BwellOperation = keyof typeof bwellDocuments

@@ -1,20 +1,36 @@
-// The b.well GraphQL client (graphql-request) and its hooks: `@oauth-connect/react/bwell`.
-export { BwellClientProvider, useBwellClient } from './BwellClientProvider.tsx'
-export { bwellKeys } from './bwellKeys.ts'
-export type { BwellClient, BwellClientOptions, BwellRequestOptions } from './client.ts'
-export { createBwellClient } from './client.ts'
-export type { Connection, Provider } from './documents.ts'
+// The b.well client (graphql-request) and its hooks: `@oauth-connect/react/bwell`.
+
+export type { BwellClientProviderProps, BwellContextValue } from './BwellClientProvider.tsx'
+export { BwellClientProvider, useBwell, useBwellClient } from './BwellClientProvider.tsx'
+export { bwellKeys, type MemberConnectionsSource } from './bwellKeys.ts'
+export type {
+  BwellClient,
+  BwellClientOptions,
+  BwellRequestOptions,
+  CreateConnectionInput,
+} from './client.ts'
+export { createBwellClient, PROA_SOURCE } from './client.ts'
+export { type BwellOperation, bwellDocuments } from './documents.ts'
+export type { BwellErrorCode, BwellErrorOptions } from './errors.ts'
+export { BwellError, isRetryableBwellError } from './errors.ts'
+export type * from './types.ts'
+export type { BwellQueryOptions } from './useBwellQuery.ts'
+export { retryBwell } from './useBwellQuery.ts'
+export type { UseConnectDataSourceOptions } from './useConnectDataSource.ts'
+export { useConnectDataSource } from './useConnectDataSource.ts'
+export type { BwellMutationOptions } from './useConnectionMutations.ts'
 export {
-  ConnectionDocument,
-  CreateConnectionDocument,
-  DisconnectConnectionDocument,
-  GetOauthUrlDocument,
-  SearchProvidersDocument,
-} from './documents.ts'
-export type { BwellErrorCode } from './errors.ts'
-export { BwellError } from './errors.ts'
-export type { UseConnectionOptions } from './useConnection.ts'
-export { useConnection } from './useConnection.ts'
+  useDeleteConnection,
+  useDisconnectConnection,
+  useRequestConnection,
+} from './useConnectionMutations.ts'
+export type {
+  CreateConnectionVariables,
+  UseCreateConnectionResult,
+} from './useCreateConnection.ts'
 export { useCreateConnection } from './useCreateConnection.ts'
-export type { UseProviderSearchOptions } from './useProviderSearch.ts'
-export { useProviderSearch } from './useProviderSearch.ts'
+export { useDataSource } from './useDataSource.ts'
+export type { UseHealthResourceSearchOptions } from './useHealthResourceSearch.ts'
+export { useHealthResourceSearch } from './useHealthResourceSearch.ts'
+export type { UseMemberConnectionsOptions } from './useMemberConnections.ts'
+export { isSyncing, useMemberConnections } from './useMemberConnections.ts'

@@ -1,0 +1,225 @@
+import { BwellError } from './errors.ts'
+import { object, optString, string } from './parse.ts'
+import type { Send } from './transport.ts'
+
+interface Tokens {
+  /** The identity-provider token this session was started with: the session's user. */
+  readonly identity: string
+  readonly accessToken: string
+  readonly refreshToken: string
+  /** When to refresh (ms since the epoch), a little before the access token's `exp`. */
+  readonly refreshAt: number
+}
+
+/** What a {@link BwellSession} needs. */
+export interface SessionDeps {
+  readonly send: Send
+  readonly clientKey: string
+  readonly getIdentityToken: () => string | Promise<string>
+  readonly now: () => number
+  /** Refresh this long before `exp`, at most half the token's lifetime. */
+  readonly refreshLeewayMs: number
+}
+
+/** Reads `exp` (seconds) from a JWT's payload. Only for timing: b.well verifies its own tokens. */
+function expiry(jwt: string, path: string): number {
+  const payload = jwt.split('.')[1]
+  let exp: unknown
+  try {
+    const base64 = (payload ?? '').replace(/-/g, '+').replace(/_/g, '/')
+    const claims: unknown = JSON.parse(atob(base64))
+    exp = typeof claims === 'object' && claims !== null ? Reflect.get(claims, 'exp') : undefined
+  } catch {
+    exp = undefined
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new BwellError('invalid_response', `invalid "exp" of "${path}" in the b.well response`, {
+      operation: path.split('.')[0],
+    })
+  }
+  return exp * 1000
+}
+
+/** A refused session is final for this token: report it as `unauthorized`. */
+function refused(error: unknown, operation: string): unknown {
+  if (!(error instanceof BwellError) || error.code !== 'graphql_error' || !error.isSecurity) {
+    return error
+  }
+  return new BwellError('unauthorized', `b.well refused "${operation}"`, {
+    cause: error,
+    operation,
+    status: error.status,
+    graphqlCode: error.graphqlCode,
+    issues: error.issues,
+    data: error.data,
+  })
+}
+
+/**
+ * The b.well session of one user: `getToken` on first use, `refresh` shortly before the access
+ * token expires (falling back to `getToken` when b.well refuses the refresh), one exchange at a
+ * time however many requests wait for it. A different identity token, or {@link clear}, drops
+ * the session: its tokens never serve another user (SEC-27).
+ */
+export class BwellSession {
+  readonly #deps: SessionDeps
+  #tokens: Tokens | undefined
+  #pending: { identity: string; promise: Promise<Tokens> } | undefined
+  /** Bumped by `clear`, so an exchange that was running then never stores its tokens. */
+  #generation = 0
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps
+  }
+
+  /**
+   * The current access token, starting or refreshing the session when needed.
+   *
+   * @throws {BwellError} `no_identity_token`, `unauthorized`, `session_ended`, or the transport's errors
+   */
+  async accessToken(signal?: AbortSignal): Promise<string> {
+    const asked = this.#generation
+    const identity = await this.#identity()
+    if (asked !== this.#generation) throw this.#ended()
+    // Another user's identity token: nothing of the previous session may serve this one.
+    const owner = this.#tokens?.identity ?? this.#pending?.identity
+    if (owner !== undefined && owner !== identity) this.clear()
+    const generation = this.#generation
+    const tokens = this.#tokens
+    if (tokens && this.#deps.now() < tokens.refreshAt) return tokens.accessToken
+    if (this.#pending?.identity !== identity) {
+      const started = this.#generation
+      const promise = this.#exchange(identity, tokens).then(
+        (next) => {
+          if (started === this.#generation) this.#tokens = next
+          return next
+        },
+        (error: unknown) => {
+          if (this.#tokens === tokens && started === this.#generation) this.#tokens = undefined
+          throw error
+        },
+      )
+      const pending = { identity, promise }
+      this.#pending = pending
+      // Settled either way: the next caller starts afresh.
+      void promise.then(
+        () => this.#settle(pending),
+        () => this.#settle(pending),
+      )
+    }
+    const pending = this.#pending
+    if (!pending) throw this.#ended()
+    const next = await waitFor(pending.promise, signal)
+    if (generation !== this.#generation) throw this.#ended()
+    return next.accessToken
+  }
+
+  /** After a security error with `accessToken`: the next call refreshes, or starts over. */
+  invalidate(accessToken: string): void {
+    const tokens = this.#tokens
+    if (tokens?.accessToken === accessToken) this.#tokens = { ...tokens, refreshAt: 0 }
+  }
+
+  /** Drops the session, e.g. at sign-out. Requests still waiting for it reject with `session_ended`. */
+  clear(): void {
+    this.#generation += 1
+    this.#tokens = undefined
+    this.#pending = undefined
+  }
+
+  #settle(pending: { identity: string; promise: Promise<Tokens> }) {
+    if (this.#pending === pending) this.#pending = undefined
+  }
+
+  #ended() {
+    return new BwellError('session_ended', 'the b.well session ended while the request waited')
+  }
+
+  async #identity(): Promise<string> {
+    let identity: unknown
+    try {
+      identity = await this.#deps.getIdentityToken()
+    } catch (cause) {
+      throw new BwellError('no_identity_token', '"getIdentityToken" failed', { cause })
+    }
+    if (typeof identity !== 'string' || !identity) {
+      throw new BwellError('no_identity_token', '"getIdentityToken" returned no token')
+    }
+    return identity
+  }
+
+  async #exchange(identity: string, previous: Tokens | undefined): Promise<Tokens> {
+    if (previous) {
+      try {
+        return await this.#refresh(previous)
+      } catch (error) {
+        // b.well refused the refresh token: the identity token may still start a new session.
+        if (!(error instanceof BwellError && error.code === 'graphql_error' && error.isSecurity)) {
+          throw error
+        }
+      }
+    }
+    return this.#getToken(identity)
+  }
+
+  async #getToken(identity: string): Promise<Tokens> {
+    const { send, clientKey } = this.#deps
+    let data: Readonly<Record<string, unknown>>
+    try {
+      data = await send(
+        'getToken',
+        {},
+        { authorization: identity, clientkey: clientKey },
+        undefined,
+      )
+    } catch (error) {
+      throw refused(error, 'getToken')
+    }
+    const tokens = object(data.getToken, 'getToken')
+    const access = object(tokens.accessToken, 'getToken.accessToken')
+    const refresh = object(tokens.refreshToken, 'getToken.refreshToken')
+    const accessToken = string(access.jwtToken, 'getToken.accessToken.jwtToken')
+    return {
+      identity,
+      accessToken,
+      refreshToken: string(refresh.token, 'getToken.refreshToken.token'),
+      refreshAt: this.#refreshAt(expiry(accessToken, 'getToken.accessToken.jwtToken')),
+    }
+  }
+
+  async #refresh(previous: Tokens): Promise<Tokens> {
+    const { send, clientKey } = this.#deps
+    const data = await send(
+      'refresh',
+      {},
+      { refresh_token: previous.refreshToken, clientkey: clientKey },
+      undefined,
+    )
+    const tokens = object(data.refresh, 'refresh')
+    const accessToken = string(tokens.accessToken, 'refresh.accessToken')
+    return {
+      identity: previous.identity,
+      accessToken,
+      // b.well keeps the refresh token for the whole session; a rotated one replaces it.
+      refreshToken: optString(tokens.refreshToken, 'refresh.refreshToken') || previous.refreshToken,
+      refreshAt: this.#refreshAt(expiry(accessToken, 'refresh.accessToken')),
+    }
+  }
+
+  #refreshAt(exp: number): number {
+    const now = this.#deps.now()
+    return exp - Math.min(this.#deps.refreshLeewayMs, Math.max(0, exp - now) / 2)
+  }
+}
+
+/** Waits for a shared promise, giving up (for this caller only) when its signal aborts. */
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new BwellError('aborted', 'the request was aborted', { cause: signal.reason }))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
