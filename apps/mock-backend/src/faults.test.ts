@@ -1,25 +1,59 @@
 import { decodeJwt } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  getOauthUrlQuery,
+  getTokenQuery,
+  gql,
+  openSession,
+  refreshQuery,
+  runFlow,
+  type TestSession,
+} from './bwell/testHelpers.ts'
 import type { MockBackend } from './server.ts'
-import { formOf, insecure, location, signIn, spaClient, startTestBackend } from './testSupport.ts'
+import { type MockForTests, startMockForTests } from './testing.ts'
+import { insecure, signIn, spaClient, startTestBackend } from './testSupport.ts'
+
+const searchQuery = '{ searchHealthResources { pagingInfo { totalItems } } }'
+
+/** A `latency` wait the test releases itself: no timer, no sleeping. */
+class HeldDelays {
+  readonly held: { ms: number; release: () => void }[] = []
+  #onHold: (() => void) | undefined
+  readonly delay = (ms: number) =>
+    new Promise<void>((release) => {
+      this.held.push({ ms, release })
+      this.#onHold?.()
+    })
+  /** Resolves once the next wait has started. */
+  nextHold(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#onHold = resolve
+    })
+  }
+}
 
 describe('test-mode faults', () => {
-  let backend: MockBackend
+  let mock: MockForTests
+  let backend: { origins: MockForTests['origins'] }
+  let amy: TestSession
   let token: string
+  const delays = new HeldDelays()
   beforeAll(async () => {
-    backend = await startTestBackend(true)
-    token = (await signIn(backend.origins.medblocks)).tokens.access_token
+    mock = await startMockForTests({ delay: delays.delay })
+    backend = mock
+    amy = await openSession(mock, 'amy.shaw')
+    token = (await signIn(mock.origins.medblocks)).tokens.access_token
   })
   afterAll(async () => {
-    await backend.close()
+    await mock.close()
   })
   afterEach(async () => {
-    await fetch(`${backend.origins.bwell}/__test__/faults`, { method: 'DELETE' })
+    await mock.clearFaults()
   })
 
   const arm = async (body: unknown) => {
-    const res = await fetch(`${backend.origins.bwell}/__test__/faults`, {
+    const res = await fetch(`${mock.origins.bwell}/__test__/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -27,25 +61,7 @@ describe('test-mode faults', () => {
     return { status: res.status, body: await res.json() }
   }
   const armed = async () =>
-    (await (await fetch(`${backend.origins.bwell}/__test__/faults`)).json()).faults as unknown[]
-  const gql = (query: string, variables: Record<string, unknown> = {}) =>
-    fetch(`${backend.origins.bwell}/v1/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    })
-  const createConnection = async (providerId = 'riverside-medical-center'): Promise<string> => {
-    const res = await gql('mutation($p: ID!) { createConnection(providerId: $p) { id } }', {
-      p: providerId,
-    })
-    return (await res.json()).data.createConnection.id
-  }
-  const oauthUrl = async (connectionId: string): Promise<string> => {
-    const res = await gql('query($c: String!) { getOauthUrl(connectionId: $c) { redirectUrl } }', {
-      c: connectionId,
-    })
-    return (await res.json()).data.getOauthUrl.redirectUrl
-  }
+    (await (await fetch(`${mock.origins.bwell}/__test__/faults`)).json()).faults as unknown[]
 
   it.each([
     [{}, '"kind"'],
@@ -66,44 +82,49 @@ describe('test-mode faults', () => {
     expect(res.body.error_description).toContain(field)
   })
 
-  it('should answer a matching GraphQL operation with a 5xx once, leaving other operations alone', async () => {
-    const id = await createConnection()
-    const other = await createConnection()
+  it('should answer searchHealthResources with a 5xx once, in b.well’s error shape, leaving other operations alone', async () => {
     expect(
       (
         await arm({
           kind: 'status',
           target: 'graphql',
           status: 502,
-          match: { operation: 'getOauthUrl', connectionId: id },
+          match: { operation: 'searchHealthResources' },
         })
       ).status,
     ).toBe(201)
-    const hitOther = await gql(
-      'query($c: String!) { getOauthUrl(connectionId: $c) { redirectUrl } }',
-      { c: other },
-    )
-    expect(hitOther.status).toBe(200)
-    const search = await gql('{ searchProviders(query: "") { id } }')
-    expect(search.status).toBe(200)
-    const hit = await gql(`{ getOauthUrl(connectionId: "${id}") { redirectUrl } }`)
+    const other = await amy.q(getOauthUrlQuery, { connectionId: 'epic-sandbox' })
+    expect(other.status).toBe(200)
+    expect(other.body.errors).toBeUndefined()
+    const hit = await amy.q(searchQuery)
     expect(hit.status).toBe(502)
-    expect((await hit.json()).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR')
-    const again = await gql(`{ getOauthUrl(connectionId: "${id}") { redirectUrl } }`)
+    expect(hit.body.data).toBeNull()
+    expect(hit.body.errors[0].extensions.code).toBe('500')
+    expect(hit.body.errors[0].extensions.resource.issue[0]).toMatchObject({
+      severity: 'error',
+      code: 'exception',
+    })
+    const again = await amy.q(searchQuery)
     expect(again.status).toBe(200)
   })
 
-  it('should match getOauthUrl by the provider of the connection it names', async () => {
-    const greenleaf = await createConnection('greenleaf-rx')
-    const other = await createConnection('summit-diagnostics')
+  it('should answer getOauthUrl for one connection id with a 5xx, not for another', async () => {
     await arm({
       kind: 'status',
       target: 'graphql',
-      match: { operation: 'getOauthUrl', providerId: 'greenleaf-rx' },
+      status: 504,
+      match: { operation: 'getOauthUrl', connectionId: 'greenleaf-rx' },
     })
-    const query = 'query($c: String!) { getOauthUrl(connectionId: $c) { redirectUrl } }'
-    expect((await gql(query, { c: other })).status).toBe(200)
-    expect((await gql(query, { c: greenleaf })).status).toBe(503)
+    await arm({
+      kind: 'status',
+      target: 'graphql',
+      match: { operation: 'getOauthUrl', connectionId: 'epic-sandbox' },
+    })
+    expect((await amy.q(getOauthUrlQuery, { connectionId: 'cerner-sandbox' })).status).toBe(200)
+    const hit = await amy.q(getOauthUrlQuery, { connectionId: 'epic-sandbox' })
+    expect(hit.status).toBe(503)
+    expect(hit.body.errors[0].extensions.code).toBe('500')
+    expect(await armed()).toHaveLength(1)
   })
 
   it('should send malformed JSON for the next matching request, `times` times', async () => {
@@ -111,48 +132,132 @@ describe('test-mode faults', () => {
       kind: 'malformedJson',
       target: 'graphql',
       times: 2,
-      match: { operation: 'searchProviders' },
+      match: { operation: 'searchHealthResources' },
     })
     for (let i = 0; i < 2; i++) {
-      const res = await gql('{ searchProviders(query: "") { id } }')
+      const res = await fetch(mock.graphqlEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${amy.accessToken}` },
+        body: JSON.stringify({ query: searchQuery }),
+      })
       expect(res.status).toBe(200)
       await expect(res.json()).rejects.toThrow()
     }
-    expect((await gql('{ searchProviders(query: "") { id } }')).status).toBe(200)
+    expect((await amy.q(searchQuery)).status).toBe(200)
     expect(await armed()).toEqual([])
   })
 
-  it('should add latency and then answer normally, consuming the fault', async () => {
-    await arm({ kind: 'latency', target: 'graphql', ms: 20, match: { username: 'amy.shaw' } })
-    expect(await armed()).toHaveLength(1)
-    const res = await gql('{ searchProviders(query: "") { id } }')
-    expect(res.status).toBe(200)
-    expect(await armed()).toEqual([])
+  it.each([
+    ['searchHealthResources', () => amy.q(searchQuery)],
+    ['getOauthUrl', () => amy.q(getOauthUrlQuery, { connectionId: 'epic-sandbox' })],
+  ])(
+    'should hold a %s answer until the injected latency wait ends, then answer normally',
+    async (operation, call) => {
+      await arm({
+        kind: 'latency',
+        target: 'graphql',
+        ms: 4000,
+        match: { operation, username: 'amy.shaw' },
+      })
+      const holding = delays.nextHold()
+      let settled = false
+      const pending = call().then((res) => {
+        settled = true
+        return res
+      })
+      await holding
+      const wait = delays.held.at(-1)
+      expect(wait?.ms).toBe(4000)
+      // The request is parked in the fault's wait: nothing can answer it before release().
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(settled).toBe(false)
+      wait?.release()
+      const res = await pending
+      expect(res.status).toBe(200)
+      expect(res.body.errors).toBeUndefined()
+      expect(await armed()).toEqual([])
+      const heldBefore = delays.held.length
+      await call()
+      expect(delays.held.length).toBe(heldBefore)
+    },
+  )
+
+  it('should refuse getToken for the matching user once', async () => {
+    await arm({ kind: 'getTokenRefused', match: { username: 'amy.shaw' } })
+    const headers = async (username: string) => ({
+      authorization: await mock.identityTokenFor(username),
+      clientkey: mock.clientKeys.hosted,
+    })
+    const james = await gql(
+      mock.graphqlEndpoint,
+      getTokenQuery,
+      {},
+      await headers('james.chalmers'),
+    )
+    expect(james.body.errors).toBeUndefined()
+    const refused = await gql(mock.graphqlEndpoint, getTokenQuery, {}, await headers('amy.shaw'))
+    expect(refused.status).toBe(200)
+    expect(refused.body.data).toBeNull()
+    expect(refused.body.errors[0].extensions.code).toBe('401')
+    expect(refused.body.errors[0].extensions.resource.issue[0].code).toBe('security')
+    const next = await gql(mock.graphqlEndpoint, getTokenQuery, {}, await headers('amy.shaw'))
+    expect(next.body.errors).toBeUndefined()
   })
 
-  it('should add COOP to the portal page only for the matching provider', async () => {
+  it('should expire a b.well access token early: refused from then on, and refresh recovers', async () => {
+    const session = await openSession(mock, 'james.chalmers', mock.clientKeys.customRedirect)
+    await arm({ kind: 'bwellTokenExpired', match: { username: 'james.chalmers' } })
+    expect((await amy.q(searchQuery)).body.errors).toBeUndefined()
+    for (let i = 0; i < 2; i++) {
+      const res = await session.q(searchQuery)
+      expect(res.body.errors[0].extensions.code).toBe('401')
+      expect(res.body.errors[0].message).toMatch(/expired/)
+    }
+    const refreshed = await gql(
+      mock.graphqlEndpoint,
+      refreshQuery,
+      {},
+      {
+        refresh_token: session.refreshToken,
+        clientkey: mock.clientKeys.customRedirect,
+      },
+    )
+    const fresh = await gql(
+      mock.graphqlEndpoint,
+      searchQuery,
+      {},
+      {
+        authorization: `Bearer ${refreshed.body.data.refresh.accessToken}`,
+      },
+    )
+    expect(fresh.body.errors).toBeUndefined()
+  })
+
+  it('should refuse refresh once for the matching user', async () => {
+    const session = await openSession(mock, 'amy.shaw')
+    await arm({ kind: 'refreshRefused', match: { username: 'amy.shaw' } })
+    const headers = { refresh_token: session.refreshToken, clientkey: mock.clientKeys.hosted }
+    const refused = await gql(mock.graphqlEndpoint, refreshQuery, {}, headers)
+    expect(refused.body.errors[0].extensions.code).toBe('401')
+    const ok = await gql(mock.graphqlEndpoint, refreshQuery, {}, headers)
+    expect(ok.body.errors).toBeUndefined()
+  })
+
+  it('should add COOP to the portal page only for the matching source', async () => {
     await arm({ kind: 'coop', match: { providerId: 'summit-diagnostics' } })
-    const plain = await fetch(await oauthUrl(await createConnection('riverside-medical-center')))
+    const url = async (connectionId: string) =>
+      (await amy.q(getOauthUrlQuery, { connectionId })).body.data.getOauthUrl.redirectUrl as string
+    const plain = await fetch(await url('riverside-medical-center'))
     expect(plain.headers.get('cross-origin-opener-policy')).toBeNull()
-    const res = await fetch(await oauthUrl(await createConnection('summit-diagnostics')))
+    const res = await fetch(await url('summit-diagnostics'))
     expect(res.status).toBe(200)
     expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin')
   })
 
   it('should issue an expired flow JWT for the matching connection, so Allow gives expired', async () => {
-    const id = await createConnection()
-    await arm({ kind: 'expiredFlow', match: { connectionId: id } })
-    const url = await oauthUrl(id)
-    const { action, fields } = formOf(await (await fetch(url)).text())
-    const decided = await fetch(new URL(action, url), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...fields, decision: 'allow' }).toString(),
-    })
-    const callbackUrl = location(decided, url)
-    const done = await fetch(callbackUrl, { redirect: 'manual' })
-    expect(new URL(location(done, callbackUrl)).searchParams.get('status_code')).toBe('expired')
+    await arm({ kind: 'expiredFlow', match: { connectionId: 'st-marys-regional' } })
+    const { finalUrl } = await runFlow(amy, 'st-marys-regional', 'allow')
+    expect(new URL(finalUrl).searchParams.get('status_code')).toBe('expired')
   })
 
   it('should shorten the next access token for the matching user, then refresh normally', async () => {
@@ -228,7 +333,7 @@ describe('test-mode faults', () => {
   it('should disarm one fault by id', async () => {
     const a = await arm({ kind: 'coop', match: { providerId: 'greenleaf-rx' } })
     await arm({ kind: 'coop', match: { providerId: 'summit-diagnostics' } })
-    const res = await fetch(`${backend.origins.bwell}/__test__/faults?id=${a.body.id}`, {
+    const res = await fetch(`${mock.origins.bwell}/__test__/faults?id=${a.body.id}`, {
       method: 'DELETE',
     })
     expect(await res.json()).toEqual({ cleared: 1 })
@@ -245,7 +350,13 @@ describe('faults outside test mode', () => {
     await backend.close()
   })
 
-  it('should not have the control route', async () => {
+  it('should not have the control routes', async () => {
+    const expire = await fetch(`${backend.origins.bwell}/__test__/connections/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionId: 'epic-sandbox' }),
+    })
+    expect(expire.status).toBe(404)
     for (const method of ['GET', 'POST', 'DELETE']) {
       const res = await fetch(`${backend.origins.bwell}/__test__/faults`, {
         method,

@@ -40,6 +40,11 @@ export interface MockForTestsOptions {
    * process clock. Pass a {@link ManualClock} to move time with `advance()` instead of sleeping.
    */
   clock?: ManualClock
+  /**
+   * How the `latency` fault waits. Default: a real timer. A test can pass one it resolves itself
+   * to prove a response is held without measuring time.
+   */
+  delay?: (ms: number) => Promise<void>
 }
 
 /** A fault the mock can inject; the body of `POST /__test__/faults` (see the mock's README). */
@@ -91,6 +96,11 @@ export interface MockForTests {
   fault(fault: MockFault): Promise<string>
   /** Disarms every fault. */
   clearFaults(): Promise<void>
+  /**
+   * Marks a member connection `EXPIRED` (as when the provider's token runs out), for one seeded
+   * user or for every user holding it. Resolves to how many connections it expired.
+   */
+  expireConnection(connectionId: string, username?: string): Promise<number>
   /** Stops every listener. */
   close(): Promise<void>
 }
@@ -109,7 +119,11 @@ export async function startMockForTests(options: MockForTestsOptions = {}): Prom
       opescare: 'http://127.0.0.1:0',
       app: options.appOrigin ?? 'http://localhost:5173',
     },
-    { testMode: true, ...(clock ? { clock } : {}) },
+    {
+      testMode: true,
+      ...(clock ? { clock } : {}),
+      ...(options.delay ? { delay: options.delay } : {}),
+    },
   )
   const { origins } = backend
   const faultsUrl = `${origins.bwell}/__test__/faults`
@@ -161,6 +175,26 @@ export async function startMockForTests(options: MockForTestsOptions = {}): Prom
     },
     async clearFaults() {
       await fetch(faultsUrl, { method: 'DELETE' })
+    },
+    async expireConnection(connectionId, username) {
+      const res = await fetch(`${origins.bwell}/__test__/connections/expire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          username === undefined ? { connectionId } : { connectionId, username },
+        ),
+      })
+      const body: unknown = await res.json()
+      if (
+        !res.ok ||
+        typeof body !== 'object' ||
+        body === null ||
+        !('expired' in body) ||
+        typeof body.expired !== 'number'
+      ) {
+        throw new Error(`expire refused: ${res.status} ${JSON.stringify(body)}`)
+      }
+      return body.expired
     },
     close: () => backend.close(),
   }
