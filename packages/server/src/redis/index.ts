@@ -1,0 +1,6 @@
+export {
+  createRedisTokenStore,
+  type RedisClientLike,
+  type RedisTokenStoreEvent,
+  type RedisTokenStoreOptions,
+} from './redisTokenStore.ts'
