@@ -1,170 +1,220 @@
 import { useAuth } from '@oauth-connect/react'
-import { type BwellClient, useConnection, useProviderSearch } from '@oauth-connect/react/bwell'
-import { ConnectProviderButton } from '@oauth-connect/ui'
-import { useQueryClient } from '@tanstack/react-query'
+import {
+  type HealthResource,
+  type SearchResultType,
+  useHealthResourceSearch,
+} from '@oauth-connect/react/bwell'
 import { useId, useState } from 'react'
-import { allowedOrigins, logEvent, modeOptions, recordOutcome, redirectUrlFor } from './connect.ts'
-import { type DemoConnection, provisionalKey, useConnections } from './connections.ts'
+import { ConnectionsTable } from './ConnectionsTable.tsx'
 import { errorText } from './errorText.ts'
-import { setLatestOutcome, useLatestOutcome } from './latestOutcome.ts'
+import { useLatestOutcome } from './latestOutcome.ts'
 import { describeOutcome } from './outcomeText.ts'
+import { SourceConnect } from './SourceConnect.tsx'
 import type { Settings } from './settings.ts'
 
-interface ConnectPanelProps {
-  readonly settings: Settings
-  readonly bwell: BwellClient
+/** Results per page. */
+export const pageSize = 10
+
+/** b.well's result types, as the type filter offers them. */
+export const resultTypes: readonly { value: SearchResultType; label: string }[] = [
+  { value: 'PRACTICE', label: 'Practice' },
+  { value: 'PRACTITIONER', label: 'Practitioner' },
+  { value: 'LABORATORY', label: 'Laboratory' },
+  { value: 'PHARMACY', label: 'Pharmacy' },
+  { value: 'INSURANCE', label: 'Insurance' },
+]
+
+/** The words for a result's type, e.g. "laboratory". */
+function typeText(type: HealthResource['type']): string {
+  return type === null ? 'unknown type' : type.toLowerCase()
 }
 
-function ConnectionRow({
-  connection,
-  signedIn,
-}: {
-  connection: DemoConnection
-  signedIn: boolean
-}) {
-  const id = connection.connectionId
-  const [retrieving, setRetrieving] = useState(false)
-  // b.well moves on from RETRIEVING_DATA by itself: keep asking while it shows.
-  const query = useConnection(
-    signedIn ? id : undefined,
-    retrieving ? { refetchIntervalMs: 1000 } : {},
-  )
-  const current = query.data?.status
-  if ((current === 'RETRIEVING_DATA') !== retrieving) setRetrieving(!retrieving)
-  const status = !id
-    ? 'Not created yet'
-    : !signedIn
-      ? 'Sign in to see it'
-      : query.isPending
-        ? 'Loading…'
-        : query.isError
-          ? `Unknown (${errorText(query.error)})`
-          : (current ?? 'Not found')
-  return (
-    <tr>
-      <th scope="row">{connection.providerName}</th>
-      <td>{status}</td>
-      <td>{connection.lastOutcome?.status ?? 'None yet'}</td>
-      <td>
-        <code>{id ?? '—'}</code>
-      </td>
-    </tr>
-  )
+/** Where a result is, from its first location's address. */
+function placeText(result: HealthResource): string | undefined {
+  const address = result.location?.find((l) => l?.address)?.address
+  return [address?.city, address?.state].filter(Boolean).join(', ') || undefined
 }
 
-/** The search results, each with its connect button; mounted only while someone is signed in. */
-function ProviderResults({
+interface SearchState {
+  readonly text: string
+  readonly type: SearchResultType | ''
+  readonly connectableOnly: boolean
+  readonly page: number
+}
+
+/** The search results and pager; mounted only while someone is signed in. */
+function SearchResults({
   search,
   settings,
-  bwell,
+  onPage,
 }: {
-  search: string
+  search: SearchState
   settings: Settings
-  bwell: BwellClient
+  onPage: (page: number) => void
 }) {
-  const queryClient = useQueryClient()
-  // An empty query lists every provider, so a first-time visitor sees what exists.
-  const providers = useProviderSearch(search, { minLength: 0 })
-  const connections = useConnections()
-  const options = modeOptions(settings.mode)
+  const query = useHealthResourceSearch({
+    search: search.text,
+    paging: { pageNumber: search.page, pageSize },
+    filters: {
+      type: search.type ? [search.type] : null,
+      includePopulatedProaOnly: search.connectableOnly || null,
+    },
+    searchContext: search.connectableOnly ? 'DATA_CONNECTIONS' : null,
+  })
+  if (query.isError) return <p role="alert">Search failed: {errorText(query.error)}</p>
+  if (!query.data) return <p role="status">Searching…</p>
+  const results = (query.data.results ?? []).filter((r): r is HealthResource => r !== null)
+  const paging = query.data.pagingInfo
+  const pageCount = paging?.totalPages ?? 1
   return (
     <>
-      {providers.isError && <p role="alert">Search failed: {errorText(providers.error)}</p>}
-      {providers.data && (
-        <ul aria-label="Providers" className="providers">
-          {providers.data.map((provider) => {
-            const entry = connections.find((c) => c.providerId === provider.id)
-            return (
-              <li key={provider.id}>
-                <span>
-                  <strong>{provider.name}</strong>{' '}
-                  <span className="category">
-                    {provider.category.replace('_', ' ').toLowerCase()}
-                  </span>
+      <ul aria-label="Providers" className="providers" aria-busy={query.isPlaceholderData}>
+        {results.map((result, index) => {
+          const name = result.content ?? 'Unnamed source'
+          const place = placeText(result)
+          return (
+            <li key={result.id ?? `${search.page}-${index}`}>
+              <span>
+                <strong>{name}</strong>{' '}
+                <span className="category">
+                  {typeText(result.type)}
+                  {place && ` · ${place}`}
                 </span>
-                <ConnectProviderButton
-                  connectionId={entry?.connectionId ?? provisionalKey(provider.id)}
-                  providerName={provider.name}
-                  allowedOrigins={allowedOrigins}
-                  timeoutMs={settings.timeoutMs}
-                  {...options}
-                  getRedirectUrl={redirectUrlFor(bwell, provider)}
-                  onEvent={logEvent(provider.name)}
-                  onSettled={(outcome) => {
-                    recordOutcome(outcome, provider)
-                    setLatestOutcome({ providerName: provider.name, outcome })
-                    void queryClient.invalidateQueries({ queryKey: ['oauth-connect', 'bwell'] })
-                  }}
+              </span>
+              {result.connectionId ? (
+                <SourceConnect
+                  source={{ connectionId: result.connectionId, name }}
+                  settings={settings}
                 />
-              </li>
-            )
-          })}
-          {providers.data.length === 0 && <li>No provider matches “{search.trim()}”.</li>}
-        </ul>
+              ) : (
+                <span className="hint">Cannot be connected (no endpoint)</span>
+              )}
+            </li>
+          )
+        })}
+        {results.length === 0 && <li>No data source matches.</li>}
+      </ul>
+      {paging && (
+        <nav aria-label="Result pages" className="pager">
+          <button
+            type="button"
+            disabled={paging.pageNumber <= 0}
+            onClick={() => onPage(paging.pageNumber - 1)}
+          >
+            Previous page
+          </button>
+          <span role="status">
+            Page {paging.pageNumber + 1} of {Math.max(pageCount, 1)} ({paging.totalItems}{' '}
+            {paging.totalItems === 1 ? 'source' : 'sources'})
+          </span>
+          <button
+            type="button"
+            disabled={paging.pageNumber + 1 >= pageCount}
+            onClick={() => onPage(paging.pageNumber + 1)}
+          >
+            Next page
+          </button>
+        </nav>
       )}
     </>
   )
 }
 
-/** Provider search, a connect button per result, and the connections with their status. */
-export function ConnectPanel({ settings, bwell }: ConnectPanelProps) {
+/** The latest attempt's outcome, in words. */
+function LastAttempt() {
+  const last = useLatestOutcome()
+  if (!last) return null
+  const name = last.sourceName ?? last.outcome.connectionId
+  return (
+    <p className="last-outcome">
+      Last attempt: {name}: {describeOutcome(last.outcome.status)}{' '}
+      <span className="hint">
+        (outcome <code>{last.outcome.status}</code> via <code>{last.outcome.channel}</code>)
+      </span>
+    </p>
+  )
+}
+
+/**
+ * b.well's data-source search (text, type, paging), a connect control per result, and the user's
+ * connections with their status and sync status.
+ */
+export function ConnectPanel({ settings }: { settings: Settings }) {
   const id = useId()
   const auth = useAuth()
   const signedIn = auth.status === 'signed-in'
-  const [search, setSearch] = useState('')
-  const connections = useConnections()
-  const last = useLatestOutcome()
+  const [search, setSearch] = useState<SearchState>({
+    text: '',
+    type: '',
+    connectableOnly: false,
+    page: 0,
+  })
+  // A new search or filter starts again at the first page.
+  const change = (next: Partial<SearchState>) => setSearch({ ...search, page: 0, ...next })
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel wide">
       <h2 id={`${id}-heading`}>Connect a data source</h2>
       <p className="explain">
-        Links a health-data provider through b.well's OAuth Connection Flow: a popup (or a
-        redirect), then completion detected as chosen in Settings.
+        Finds a health-data source in b.well's directory and links it: OAuth sources through a popup
+        (or a redirect) to the provider, completion detected as chosen in Settings; credential
+        sources with their username and password.
       </p>
-      {!signedIn && <p className="notice">Sign in first: b.well needs your access token.</p>}
-      <div className="field">
-        <label htmlFor={`${id}-search`}>Search providers</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          value={search}
-          disabled={!signedIn}
-          onChange={(event) => setSearch(event.target.value)}
-          placeholder="e.g. hospital, lab, Riverside"
-        />
-      </div>
-      {signedIn && <ProviderResults search={search} settings={settings} bwell={bwell} />}
-      {last && (
-        <p className="last-outcome">
-          Last attempt: {last.providerName}: {describeOutcome(last.outcome.status)}{' '}
-          <span className="hint">
-            (outcome <code>{last.outcome.status}</code> via <code>{last.outcome.channel}</code>)
-          </span>
-        </p>
+      {!signedIn && (
+        <p className="notice">Sign in first: b.well starts your session from your sign-in.</p>
       )}
-      {connections.length > 0 && (
-        <table>
-          <caption>Your connections</caption>
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last attempt</th>
-              <th scope="col">Connection id</th>
-            </tr>
-          </thead>
-          <tbody>
-            {connections.map((connection) => (
-              <ConnectionRow
-                key={connection.providerId}
-                connection={connection}
-                signedIn={signedIn}
-              />
+      <div className="filters">
+        <div className="field">
+          <label htmlFor={`${id}-search`}>Search providers</label>
+          <input
+            id={`${id}-search`}
+            type="search"
+            value={search.text}
+            disabled={!signedIn}
+            onChange={(event) => change({ text: event.target.value })}
+            placeholder="e.g. hospital, lab, Riverside"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-type`}>Type</label>
+          <select
+            id={`${id}-type`}
+            value={search.type}
+            disabled={!signedIn}
+            onChange={(event) =>
+              change({
+                type: resultTypes.find((t) => t.value === event.target.value)?.value ?? '',
+              })
+            }
+          >
+            <option value="">All types</option>
+            {resultTypes.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
             ))}
-          </tbody>
-        </table>
+          </select>
+        </div>
+      </div>
+      <div className="field checkbox">
+        <input
+          id={`${id}-connectable`}
+          type="checkbox"
+          checked={search.connectableOnly}
+          disabled={!signedIn}
+          onChange={(event) => change({ connectableOnly: event.target.checked })}
+        />
+        <label htmlFor={`${id}-connectable`}>Only sources that can be connected</label>
+      </div>
+      {signedIn && (
+        <SearchResults
+          search={search}
+          settings={settings}
+          onPage={(page) => setSearch({ ...search, page })}
+        />
       )}
+      <LastAttempt />
+      {signedIn && <ConnectionsTable settings={settings} />}
     </section>
   )
 }

@@ -1,4 +1,9 @@
-import { createLoginClient, type LoginClient, popupLogin } from '@oauth-connect/core/login'
+import {
+  createLoginClient,
+  type LoginClient,
+  popupLogin,
+  sessionStore,
+} from '@oauth-connect/core/login'
 import { loginConfig, origins } from './config.ts'
 import type { TokenStorageSetting } from './settings.ts'
 
@@ -17,7 +22,7 @@ export function loginClientFor(storage: TokenStorageSetting): LoginClient {
         clientId: loginConfig.clientId,
         redirectUri: new URL(loginConfig.callbackPath, location.origin).href,
         scope: loginConfig.scope,
-        storage,
+        storage: storage === 'session' ? sessionStore : 'memory',
         // The mock backend speaks http: on loopback; nothing else may.
         allowInsecureLoopback: true,
         resourceOrigins: [origins.medblocks, origins.bwell],
@@ -29,4 +34,12 @@ export function loginClientFor(storage: TokenStorageSetting): LoginClient {
     clients.set(storage, client)
   }
   return client
+}
+
+/**
+ * The signed-in user's ID token, which b.well's `getToken` takes (raw, in `Authorization`) for the
+ * demo's client keys: the mock's b.well trusts the Medblocks-style server's ID tokens for them.
+ */
+export function identityTokenFor(storage: TokenStorageSetting): () => Promise<string> {
+  return () => loginClientFor(storage).getIdToken()
 }

@@ -16,8 +16,30 @@ export const loginConfig = {
   callbackPath: '/callback',
 } as const
 
-/** Where the provider's custom redirect lands. */
+/** Where b.well's custom redirect lands: the URL registered for the custom-redirect client key. */
 export const connectCallbackPath = '/connect/callback'
+
+/**
+ * The JSON inside each client key the mock backend's b.well registered for this demo (see
+ * apps/mock-backend/README.md). b.well issues a key per app at onboarding, each with its
+ * registered identity provider (the Medblocks-style server) and its return target.
+ */
+export const clientKeyContents = {
+  /** The callback ends on b.well's hosted completion page. */
+  hosted: { env: 'local', clientId: 'oauth-connect-demo-hosted', organizationId: 'oauth-connect' },
+  /** The callback ends on `{this origin}/connect/callback?status_code=…`. */
+  custom: {
+    env: 'local',
+    clientId: 'oauth-connect-demo-redirect',
+    organizationId: 'oauth-connect',
+  },
+} as const
+
+/** The client keys as b.well issues them: base64 of the compact JSON. */
+export const clientKeys = {
+  hosted: btoa(JSON.stringify(clientKeyContents.hosted)),
+  custom: btoa(JSON.stringify(clientKeyContents.custom)),
+} as const
 
 /** The b.well-style GraphQL endpoint. */
 export const graphqlUrl = `${origins.bwell}/v1/graphql`

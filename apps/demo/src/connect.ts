@@ -1,18 +1,14 @@
-import type {
-  ConnectionEvent,
-  ConnectionOutcome,
-  ConnectProviderOptions,
-} from '@oauth-connect/core/connect'
-import type { BwellClient } from '@oauth-connect/react/bwell'
+import type { ConnectionEvent, ConnectProviderOptions } from '@oauth-connect/core/connect'
 import { connectCallbackPath, origins } from './config.ts'
-import { connectionList } from './connections.ts'
 import { eventLog } from './eventLog.ts'
 import type { CompletionMode } from './settings.ts'
 
-/** The query parameter that tells the callback page which completion mode sent it there. */
-export const viaParam = 'via'
-
-/** How each completion mode of the settings panel maps onto `connectProvider` options. */
+/**
+ * How each completion mode of the settings panel maps onto `connectProvider` options. b.well takes
+ * no redirect URI per call: `callbackUrl` is the URL registered for the custom-redirect client key,
+ * where b.well appends only `status_code`. The hosted mode has none; its client key returns to
+ * b.well's own completion page, which posts to this tab.
+ */
 export function modeOptions(
   mode: CompletionMode,
 ): Pick<ConnectProviderOptions, 'mode' | 'channels' | 'callbackUrl'> {
@@ -20,17 +16,9 @@ export function modeOptions(
     case 'hosted':
       return { mode: 'popup', channels: ['message', 'closed'] }
     case 'poll':
-      return {
-        mode: 'popup',
-        channels: ['poll', 'closed'],
-        callbackUrl: `${connectCallbackPath}?${viaParam}=poll`,
-      }
+      return { mode: 'popup', channels: ['poll', 'closed'], callbackUrl: connectCallbackPath }
     case 'broadcast':
-      return {
-        mode: 'popup',
-        channels: ['broadcast', 'closed'],
-        callbackUrl: `${connectCallbackPath}?${viaParam}=broadcast`,
-      }
+      return { mode: 'popup', channels: ['broadcast', 'closed'], callbackUrl: connectCallbackPath }
     case 'redirect':
       return { mode: 'redirect', callbackUrl: connectCallbackPath }
     case 'auto':
@@ -48,45 +36,6 @@ export function logEvent(label: string) {
       { type: event.type, at: event.at },
       outcome && { status: outcome.status, channel: outcome.channel, elapsedMs: outcome.elapsedMs },
     )
-  }
-}
-
-/**
- * Records an outcome on the connection it belongs to, found by the provider when known (an
- * attempt blocked at once never created one) or else by the attempt's connection key.
- */
-export function recordOutcome(
-  outcome: ConnectionOutcome,
-  provider?: { readonly id: string; readonly name: string },
-): void {
-  const entry = provider
-    ? connectionList().ensure(provider.id, provider.name)
-    : connectionList().findByKey(outcome.connectionId)
-  if (entry) {
-    connectionList().setOutcome(entry.providerId, {
-      status: outcome.status,
-      channel: outcome.channel,
-    })
-  }
-}
-
-/**
- * The `getRedirectUrl` of a provider's button. A provider seen for the first time has no b.well
- * connection yet, and creating one is a network call, which must not come between the click and
- * `window.open`. So the attempt starts under a provisional key and the connection is created here,
- * after the popup is open.
- */
-export function redirectUrlFor(
-  bwell: BwellClient,
-  provider: { readonly id: string; readonly name: string },
-): ConnectProviderOptions['getRedirectUrl'] {
-  return async ({ redirectUri, signal }) => {
-    let id = connectionList().ensure(provider.id, provider.name).connectionId
-    if (!id) {
-      id = (await bwell.createConnection(provider.id, { signal })).id
-      connectionList().setConnectionId(provider.id, id)
-    }
-    return bwell.getOauthUrl(id, { signal, ...(redirectUri && { redirectUri }) })
   }
 }
 

@@ -1,19 +1,31 @@
 import type { ConnectionOutcome } from '@oauth-connect/core/connect'
 import { useSyncExternalStore } from 'react'
 
-/** The most recent attempt's outcome, with the provider it was for. */
+/** The most recent attempt's outcome, with the data source it was for. */
 export interface LatestOutcome {
-  readonly providerName: string
+  /** The data source's display name, when the page that saw the outcome knew it. */
+  readonly sourceName?: string
   readonly outcome: ConnectionOutcome
 }
 
 let latest: LatestOutcome | undefined
 const listeners = new Set<() => void>()
 
+function changed(): void {
+  for (const listener of [...listeners]) listener()
+}
+
 /** Shows an outcome as the latest; a redirect-mode callback sets it before going back. */
 export function setLatestOutcome(value: LatestOutcome): void {
   latest = value
-  for (const listener of [...listeners]) listener()
+  changed()
+}
+
+/** Forgets the latest outcome: it belongs to the user who signed out. */
+export function clearLatestOutcome(): void {
+  if (latest === undefined) return
+  latest = undefined
+  changed()
 }
 
 function subscribe(listener: () => void): () => void {

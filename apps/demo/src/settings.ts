@@ -36,7 +36,7 @@ export const returnTargets: readonly {
   {
     value: 'custom',
     label: 'Custom redirect (/connect/callback)',
-    hint: 'Client key registered with this app\'s /connect/callback; b.well appends only status_code.',
+    hint: "Client key registered with this app's /connect/callback; b.well appends only status_code.",
     defaultMode: 'broadcast',
   },
 ]

@@ -1,0 +1,142 @@
+import type { ConnectionOutcome } from '@oauth-connect/core/connect'
+import { useBwellClient, useCreateConnection, useDataSource } from '@oauth-connect/react/bwell'
+import { ConnectProviderButton } from '@oauth-connect/ui'
+import { useId, useState } from 'react'
+import { allowedOrigins, logEvent, modeOptions } from './connect.ts'
+import { errorText } from './errorText.ts'
+import { setLatestOutcome } from './latestOutcome.ts'
+import type { Settings } from './settings.ts'
+
+/** A data source the user can connect: its connection id (`endpoint[0].name`) and its name. */
+export interface Source {
+  readonly connectionId: string
+  readonly name: string
+}
+
+/**
+ * An `OAUTH` source's button: the popup opens in the click, then b.well's `getOauthUrl(connectionId)`
+ * sends it to the provider. Nothing is created before: b.well stores the connection once the
+ * provider's consent comes back.
+ */
+export function OAuthConnectButton({
+  source,
+  settings,
+  reconnect = false,
+}: {
+  source: Source
+  settings: Settings
+  reconnect?: boolean
+}) {
+  const bwell = useBwellClient()
+  return (
+    <ConnectProviderButton
+      connectionId={source.connectionId}
+      providerName={source.name}
+      {...(reconnect && { messages: { connect: 'Reconnect {provider}' } })}
+      allowedOrigins={allowedOrigins}
+      timeoutMs={settings.timeoutMs}
+      {...modeOptions(settings.mode)}
+      getRedirectUrl={({ connectionId, signal }) => bwell.getOauthUrl(connectionId, { signal })}
+      onEvent={logEvent(source.name)}
+      onSettled={(outcome: ConnectionOutcome) =>
+        setLatestOutcome({ sourceName: source.name, outcome })
+      }
+    />
+  )
+}
+
+/**
+ * A `BASIC` source: "Connect {name}" shows a username and password form, whose answer goes to
+ * b.well's `createConnection` once. The password lives in the field only: it is never stored.
+ */
+export function CredentialsConnect({
+  source,
+  reconnect = false,
+}: {
+  source: Source
+  reconnect?: boolean
+}) {
+  const id = useId()
+  const [open, setOpen] = useState(false)
+  const create = useCreateConnection()
+  const verb = reconnect ? 'Reconnect' : 'Connect'
+  if (create.isSuccess) {
+    return (
+      <p role="status" className="hint">
+        {source.name} is connected.
+      </p>
+    )
+  }
+  return (
+    <div className="credentials">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={`${id}-form`}
+        onClick={() => setOpen(!open)}
+      >
+        {verb} {source.name}
+      </button>
+      {open && (
+        <form
+          id={`${id}-form`}
+          aria-label={`Sign in to ${source.name}`}
+          onSubmit={(event) => {
+            event.preventDefault()
+            const form = event.currentTarget
+            const data = new FormData(form)
+            const username = String(data.get('username') ?? '')
+            const password = String(data.get('password') ?? '')
+            form.reset()
+            create
+              .createConnection({ connectionId: source.connectionId, username, password })
+              .catch(() => {
+                // Shown from the mutation's error below.
+              })
+          }}
+        >
+          <div className="field">
+            <label htmlFor={`${id}-username`}>Username</label>
+            <input id={`${id}-username`} name="username" autoComplete="off" required />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Password</label>
+            <input
+              id={`${id}-password`}
+              name="password"
+              type="password"
+              autoComplete="off"
+              required
+            />
+          </div>
+          <button type="submit" disabled={create.isPending}>
+            {create.isPending ? 'Connecting…' : `Connect with these credentials`}
+          </button>
+          <div role="alert">
+            {create.isError && `Could not connect ${source.name}: ${errorText(create.error)}`}
+          </div>
+        </form>
+      )}
+    </div>
+  )
+}
+
+/**
+ * How to connect a source, from b.well's `getDataSource(connectionId).category`: `OAUTH` through
+ * the popup, `BASIC` with a username and password.
+ */
+export function SourceConnect({ source, settings }: { source: Source; settings: Settings }) {
+  const dataSource = useDataSource(source.connectionId)
+  if (dataSource.isPending) return <span className="hint">Checking how to connect…</span>
+  if (dataSource.isError) {
+    return <span role="alert">Cannot connect: {errorText(dataSource.error)}</span>
+  }
+  switch (dataSource.data.category) {
+    case 'OAUTH':
+      return <OAuthConnectButton source={source} settings={settings} />
+    case 'BASIC':
+      return <CredentialsConnect source={source} />
+    default:
+      return <span className="hint">Connect type {dataSource.data.category} is not supported.</span>
+  }
+}
