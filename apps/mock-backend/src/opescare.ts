@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Clock } from './clock.ts'
 import { applyHttpFaults, type FaultStore } from './faults.ts'
 import { BadRequestError, pathOf, readJsonObject, sendJson, sendOAuthError } from './http.ts'
 import type { SigningKey } from './keys.ts'
@@ -60,13 +61,15 @@ interface OpescareOptions {
   origin: string
   key: SigningKey
   faults: FaultStore
+  /** The heartbeat's time source (timestamp skew). */
+  clock: Clock
 }
 
 /**
  * The OpesCare-style Connect API (4003): a JSON-body token endpoint issuing RS256 JWTs, JWKS,
  * a token-protected FHIR CapabilityStatement and the bridge-agent heartbeat.
  */
-export function createOpescare({ origin, key, faults }: OpescareOptions) {
+export function createOpescare({ origin, key, faults, clock }: OpescareOptions) {
   const authority: SystemAuthority = {
     clients: [opescareClient],
     key,
@@ -116,7 +119,7 @@ export function createOpescare({ origin, key, faults }: OpescareOptions) {
     } else if (path === '/api/fhir/R4/metadata' && req.method === 'GET') {
       await metadata(req, res)
     } else if (path === '/api/v1/bridge/heartbeat' && req.method === 'POST') {
-      const problem = checkBridgeAgent(req)
+      const problem = checkBridgeAgent(req, clock.now())
       if (problem) {
         sendJson(res, 401, { error: 'unauthorized', error_description: problem })
         return

@@ -28,10 +28,25 @@ describe('mock backend', () => {
     }
   })
 
-  it('should answer unknown routes with a JSON 404', async () => {
-    backend = await startMockBackend(loopback)
-    const res = await fetch(`${backend.origins.bwell}/nope`)
-    expect(res.status).toBe(404)
-    expect(await res.json()).toEqual({ error: 'not_found' })
+  it('should answer unknown routes with a JSON 404 on every origin, in and out of test mode', async () => {
+    for (const testMode of [false, true]) {
+      backend = await startMockBackend(loopback, { testMode })
+      const { app: _app, ...services } = backend.origins
+      for (const [name, origin] of Object.entries(services)) {
+        for (const [method, path] of [
+          ['GET', '/nope'],
+          ['POST', '/nope/deeper'],
+          ['GET', '/logos/epic-sandbox.svg'],
+          ['DELETE', '/v2/graphql'],
+        ] as const) {
+          const res = await fetch(`${origin}${path}`, { method })
+          expect(`${name} ${method} ${path} ${res.status}`).toBe(`${name} ${method} ${path} 404`)
+          expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+          expect(await res.json()).toEqual({ error: 'not_found' })
+        }
+      }
+      await backend.close()
+      backend = undefined
+    }
   })
 })

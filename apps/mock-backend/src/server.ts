@@ -33,7 +33,10 @@ export interface MockBackendOptions {
    * `MOCK_BACKEND_TEST === '1'`.
    */
   testMode?: boolean
-  /** The b.well stand-in's clock (token lifetimes, connection lifecycle). Default: the process clock. */
+  /**
+   * The stand-ins' clock: b.well's session tokens and connection lifecycle, the OpesCare
+   * heartbeat's timestamp skew. Default: the process clock.
+   */
   clock?: Clock
   /**
    * Lifetime of b.well's access and id tokens, in seconds. Default 3600, or 120 in test mode
@@ -50,9 +53,34 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | vo
 
 const services = ['bwell', 'portal', 'medblocks', 'opescare'] as const
 
+const notFoundBody = JSON.stringify({ error: 'not_found' })
+
+/**
+ * Makes a plain-text 404 (Koa's default under oidc-provider, for a route it does not know) the
+ * JSON `{ "error": "not_found" }` every other route gives, so every origin answers like an API.
+ */
+function jsonNotFound(res: ServerResponse): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  const replacement = (...args: unknown[]): ServerResponse => {
+    const type = String(res.getHeader('content-type') ?? '')
+    if (
+      res.statusCode === 404 &&
+      !res.headersSent &&
+      (type === '' || type.startsWith('text/plain'))
+    ) {
+      res.setHeader('content-type', 'application/json; charset=utf-8')
+      res.setHeader('content-length', Buffer.byteLength(notFoundBody))
+      return end(notFoundBody)
+    }
+    return end(...args)
+  }
+  res.end = replacement as ServerResponse['end']
+}
+
 /** Answers an unexpected failure as a bare `500 server_error`: no stack, no detail. */
 function guarded(name: string, handler: () => Handler) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    jsonNotFound(res)
     Promise.resolve()
       .then(() => handler()(req, res))
       .catch((error: unknown) => {
@@ -150,7 +178,7 @@ export async function startMockBackend(
       testMode,
     })
     handlers.portal = createPortal({ callbackUrl, flows, codes, faults })
-    handlers.opescare = createOpescare({ origin: bound.opescare, key: opescareKey, faults })
+    handlers.opescare = createOpescare({ origin: bound.opescare, key: opescareKey, faults, clock })
   } catch (error) {
     await closeAll(servers)
     throw error
