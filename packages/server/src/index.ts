@@ -26,16 +26,20 @@ export {
   TokenResponseError,
 } from './errors.ts'
 export {
+  type BwellEnvironment,
   type BwellOptions,
   bwell,
   LOCAL_BASE_URLS,
+  type MedblocksEnvironment,
   type MedblocksOptions,
   medblocks,
+  type OpescareEnvironment,
   type OpescareOptions,
   opescare,
   type PresetCredentials,
   type PresetEnvironment,
   type PresetLocation,
+  VENDOR_ENVIRONMENTS,
 } from './presets.ts'
 export { Secret } from './secret.ts'
 export {
@@ -44,10 +48,19 @@ export {
   createTokenSource,
   DEFAULT_REFRESH_SKEW_SECONDS,
   DEFAULT_TOKEN_REUSE_SECONDS,
+  MAX_EXPIRES_IN_SECONDS,
   MIN_TOKEN_REUSE_SECONDS,
   type TokenSource,
   type TokenSourceOptions,
 } from './tokenSource.ts'
+export {
+  MemoryTokenStore,
+  type StoredToken,
+  type TokenStore,
+  type TokenStoreKey,
+  type TokenStoreLock,
+  type TokenStoreLockWait,
+} from './tokenStore.ts'
 export {
   type AccessTokenClaims,
   JWKS_COOLDOWN_SECONDS,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DiscoveryError, InsecureEndpointError, InvalidArgumentError } from './errors.ts'
-import { bwell, LOCAL_BASE_URLS, medblocks, opescare } from './presets.ts'
+import { bwell, LOCAL_BASE_URLS, medblocks, opescare, VENDOR_ENVIRONMENTS } from './presets.ts'
 import { startServer, type TestServer, tokenReply } from './test/httpServer.ts'
 
 const credentials = { clientId: 'backend', clientSecret: 'backend-secret' }
@@ -132,10 +132,6 @@ describe('opescare', () => {
 describe('preset options', () => {
   it.each([
     [
-      { environment: 'production' },
-      '"environment" must be "local"; pass "baseUrl" for other hosts',
-    ],
-    [
       { environment: 'local', baseUrl: 'https://a.example' },
       'exactly one of "baseUrl" and "environment" must be given',
     ],
@@ -143,8 +139,8 @@ describe('preset options', () => {
     [{ baseUrl: 'https://a.example/?tenant=1' }, '"baseUrl" must not have a query or fragment'],
     [{ baseUrl: 'a.example' }, '"baseUrl" must be an absolute URL'],
   ])('should reject %o for every preset', (location, message) => {
-    for (const preset of [bwell, medblocks, opescare]) {
-      expect(() => preset({ ...credentials, ...location } as Parameters<typeof preset>[0])).toThrow(
+    for (const preset of [bwell, medblocks, opescare] as ((options: unknown) => unknown)[]) {
+      expect(() => preset({ ...credentials, ...location })).toThrow(
         expect.objectContaining({ name: 'InvalidArgumentError', message }),
       )
     }
@@ -160,4 +156,133 @@ describe('preset options', () => {
       )
     }
   })
+})
+
+describe('named environments', () => {
+  const COGNITO = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_e4iVm1J4X'
+
+  /** A fetch that answers from a table and records every URL: no request leaves the machine. */
+  function offline(answer: (url: string) => Response) {
+    const urls: string[] = []
+    const fetch = async (input: string | URL | Request) => {
+      const url = input instanceof Request ? input.url : String(input)
+      urls.push(url)
+      return answer(url)
+    }
+    return { urls, fetch }
+  }
+
+  const token = () => Response.json({ access_token: 'at-1', token_type: 'Bearer', expires_in: 60 })
+
+  it.each([
+    ['bwell', 'sandbox', 'https://fhir.client-sandbox.icanbwell.com/oauth2/token'],
+    ['medblocks', 'dev', 'https://dev.medblocks.com/oauth2/token'],
+  ] as const)('should send the %s %s token request to %s', async (vendor, environment, url) => {
+    const net = offline(token)
+    const preset = (vendor === 'bwell' ? bwell : medblocks) as (
+      options: unknown,
+    ) => ReturnType<typeof bwell>
+
+    await preset({ environment, ...credentials, fetch: net.fetch }).getToken()
+
+    expect(net.urls).toEqual([url])
+  })
+
+  it('should discover b.well production from its Cognito issuer and use the token endpoint found', async () => {
+    const net = offline((url) =>
+      url.endsWith('/.well-known/openid-configuration')
+        ? Response.json({
+            issuer: COGNITO,
+            token_endpoint: 'https://auth.bwell.example/oauth2/token',
+          })
+        : token(),
+    )
+
+    await bwell({ environment: 'production', ...credentials, fetch: net.fetch }).getToken()
+
+    expect(net.urls).toEqual([
+      `${COGNITO}/.well-known/openid-configuration`,
+      'https://auth.bwell.example/oauth2/token',
+    ])
+  })
+
+  it.each([
+    'https://fhir.icanbwell.com',
+    `${COGNITO}/`,
+    'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_e4iVm1J4x',
+    'https://cognito-idp.us-west-2.amazonaws.com/us-east-1_e4iVm1J4X',
+  ])(
+    '[SEC-25] should refuse a b.well production discovery document whose issuer is %s',
+    async (issuer) => {
+      const net = offline((url) =>
+        url.endsWith('/.well-known/openid-configuration')
+          ? Response.json({ issuer, token_endpoint: 'https://auth.bwell.example/oauth2/token' })
+          : token(),
+      )
+
+      const error = await bwell({ environment: 'production', ...credentials, fetch: net.fetch })
+        .getToken()
+        .catch((e: unknown) => e)
+
+      expect(error).toBeInstanceOf(DiscoveryError)
+      expect(error).toMatchObject({
+        message: 'discovery "issuer" does not match the configured issuer',
+      })
+      expect(net.urls).toEqual([`${COGNITO}/.well-known/openid-configuration`])
+    },
+  )
+
+  it('should use the b.well production token endpoint directly when discover is false', async () => {
+    const net = offline(token)
+
+    await bwell({
+      environment: 'production',
+      ...credentials,
+      discover: false,
+      fetch: net.fetch,
+    }).getToken()
+
+    expect(net.urls).toEqual(['https://fhir.icanbwell.com/oauth2/token'])
+  })
+
+  it('should refuse discovery for the b.well sandbox, which has no published issuer', () => {
+    expect(() => bwell({ environment: 'sandbox', ...credentials, discover: true })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        message:
+          '"discover" is not available for the "sandbox" environment: b.well publishes no issuer for it',
+      }),
+    )
+  })
+
+  it('should describe the environments in the sources it builds', () => {
+    expect(
+      JSON.parse(JSON.stringify(bwell({ environment: 'production', ...credentials }))),
+    ).toMatchObject({
+      issuer: COGNITO,
+    })
+    expect(VENDOR_ENVIRONMENTS.bwell.production.baseUrl).toBe('https://fhir.icanbwell.com')
+  })
+
+  it.each([
+    [
+      bwell,
+      'dev',
+      '"environment" must be "local" or "sandbox" or "production"; pass "baseUrl" for other hosts',
+    ],
+    [
+      medblocks,
+      'production',
+      '"environment" must be "local" or "dev"; pass "baseUrl" for other hosts',
+    ],
+    [opescare, 'sandbox', '"environment" must be "local"; pass "baseUrl" for other hosts'],
+    [opescare, 'toString', '"environment" must be "local"; pass "baseUrl" for other hosts'],
+  ] as const)(
+    'should name the environments a preset knows (%#)',
+    (preset, environment, message) => {
+      expect(() =>
+        (preset as (options: unknown) => unknown)({ environment, ...credentials }),
+      ).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', message }))
+    },
+  )
 })

@@ -4,11 +4,43 @@ import type { Secret } from './secret.ts'
 import { createTokenSource, type TokenSource, type TokenSourceOptions } from './tokenSource.ts'
 
 /**
- * Named environments a preset knows. Only `local` (this project's mock backend, see
- * CONTRACTS) is built in: the vendors' real hosts are not published in a form this package can
- * vouch for, so pass `baseUrl` for them.
+ * The vendors' named environments. Where each fact comes from (the vendors' own documents, as
+ * quoted in this project's issue 18, "Presets that know the vendors"):
+ * - b.well's sandbox and production FHIR servers are `https://fhir.client-sandbox.icanbwell.com`
+ *   and `https://fhir.icanbwell.com`, with the token endpoint at `{base}/oauth2/token`; its
+ *   production issuer, for discovery, is the Amazon Cognito user pool
+ *   `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_e4iVm1J4X`. No issuer is published
+ *   for the sandbox, so it uses the token endpoint directly.
+ * - Medblocks' server is `https://dev.medblocks.com`, token endpoint `/oauth2/token`.
+ * - OpesCare's documents name only a placeholder host (`opescare.test`): pass `baseUrl`.
+ * - `local` is this project's mock backend (its default origins, see the mock's CONTRACTS).
  */
-export type PresetEnvironment = 'local'
+export const VENDOR_ENVIRONMENTS = {
+  bwell: {
+    local: { baseUrl: 'http://127.0.0.1:4000', issuer: 'http://127.0.0.1:4000/' },
+    sandbox: { baseUrl: 'https://fhir.client-sandbox.icanbwell.com', issuer: undefined },
+    production: {
+      baseUrl: 'https://fhir.icanbwell.com',
+      issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_e4iVm1J4X',
+    },
+  },
+  medblocks: {
+    local: { baseUrl: 'http://127.0.0.1:4002' },
+    dev: { baseUrl: 'https://dev.medblocks.com' },
+  },
+  opescare: {
+    local: { baseUrl: 'http://127.0.0.1:4003' },
+  },
+} as const
+
+/** b.well's named environments. */
+export type BwellEnvironment = keyof typeof VENDOR_ENVIRONMENTS.bwell
+/** Medblocks' named environments. */
+export type MedblocksEnvironment = keyof typeof VENDOR_ENVIRONMENTS.medblocks
+/** OpesCare's named environments (only the local mock: its real hosts are not published). */
+export type OpescareEnvironment = keyof typeof VENDOR_ENVIRONMENTS.opescare
+/** Every named environment of some preset. */
+export type PresetEnvironment = BwellEnvironment | MedblocksEnvironment | OpescareEnvironment
 
 /** Options every preset shares with {@link createTokenSource}. */
 export interface PresetCredentials {
@@ -24,34 +56,49 @@ export interface PresetCredentials {
   fetch?: TokenSourceOptions['fetch']
   /** The clock, in milliseconds since the epoch. For tests. */
   now?: () => number
+  /** Where the token and the refresh lock live; see {@link TokenSourceOptions.store}. */
+  store?: TokenSourceOptions['store']
 }
 
-/** Either a base URL or a named {@link PresetEnvironment}. */
-export type PresetLocation =
+/** Either a base URL or one of the vendor's named environments. */
+export type PresetLocation<Environment extends string = PresetEnvironment> =
   | { baseUrl: string | URL; environment?: never }
-  | { environment: PresetEnvironment; baseUrl?: never }
+  | { environment: Environment; baseUrl?: never }
 
 /** Base URLs of the `local` environment: the mock backend's default origins. */
 export const LOCAL_BASE_URLS = {
-  bwell: 'http://127.0.0.1:4000',
-  medblocks: 'http://127.0.0.1:4002',
-  opescare: 'http://127.0.0.1:4003',
+  bwell: VENDOR_ENVIRONMENTS.bwell.local.baseUrl,
+  medblocks: VENDOR_ENVIRONMENTS.medblocks.local.baseUrl,
+  opescare: VENDOR_ENVIRONMENTS.opescare.local.baseUrl,
 } as const
 
-function baseUrlOf(
-  location: { baseUrl?: string | URL; environment?: PresetEnvironment },
-  vendor: keyof typeof LOCAL_BASE_URLS,
-): string | URL {
+/** What a named environment tells: its base URL and, where one is published, its issuer. */
+interface EnvironmentFacts {
+  readonly baseUrl: string
+  readonly issuer?: string | undefined
+}
+
+function environmentOf(
+  location: { baseUrl?: string | URL; environment?: string },
+  vendor: keyof typeof VENDOR_ENVIRONMENTS,
+): { baseUrl: string | URL; facts: EnvironmentFacts | undefined } {
   const hasBase = location.baseUrl !== undefined
   const hasEnv = location.environment !== undefined
   if (hasBase === hasEnv) {
     throw new InvalidArgumentError('exactly one of "baseUrl" and "environment" must be given')
   }
-  if (location.baseUrl !== undefined) return location.baseUrl
-  if (location.environment !== 'local') {
-    throw new InvalidArgumentError('"environment" must be "local"; pass "baseUrl" for other hosts')
+  if (location.baseUrl !== undefined) return { baseUrl: location.baseUrl, facts: undefined }
+  const environments: Readonly<Record<string, EnvironmentFacts>> = VENDOR_ENVIRONMENTS[vendor]
+  const name = location.environment
+  const facts =
+    typeof name === 'string' && Object.hasOwn(environments, name) ? environments[name] : undefined
+  if (facts === undefined) {
+    const names = Object.keys(environments).map((n) => `"${n}"`)
+    throw new InvalidArgumentError(
+      `"environment" must be ${names.join(' or ')}; pass "baseUrl" for other hosts`,
+    )
   }
-  return LOCAL_BASE_URLS[vendor]
+  return { baseUrl: facts.baseUrl, facts }
 }
 
 function credentials(options: PresetCredentials) {
@@ -64,77 +111,89 @@ function credentials(options: PresetCredentials) {
       : { refreshSkewSeconds: options.refreshSkewSeconds }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   }
 }
 
 /** Options of {@link bwell}. */
 export type BwellOptions = PresetCredentials &
-  PresetLocation & {
+  PresetLocation<BwellEnvironment> & {
     /**
-     * Discover the token endpoint from `{baseUrl}/.well-known/openid-configuration`, checking
-     * that the document's `issuer` is `baseUrl` (default). With `false`, use
-     * `{baseUrl}/oauth2/token` directly.
+     * Discover the token endpoint, checking that the discovery document's `issuer` is the
+     * expected one: `baseUrl` itself, or the environment's issuer (production: b.well's Cognito
+     * user pool). Default: `true`, except for `sandbox`, which has no published issuer. With
+     * `false`, use `{baseUrl}/oauth2/token` directly.
      */
     discover?: boolean
   }
 
 /**
  * b.well system access: client credentials in the form body (`client_secret_post`), the token
- * endpoint discovered from `baseUrl` as issuer (or `{baseUrl}/oauth2/token`).
+ * endpoint discovered from the issuer (`baseUrl`, or the environment's), or
+ * `{baseUrl}/oauth2/token`.
  *
- * @param options Credentials, and `baseUrl` or `environment`.
+ * @param options Credentials, and `baseUrl` or `environment` (`local`, `sandbox`, `production`).
  * @returns A {@link TokenSource}.
  * @throws {InvalidArgumentError} | {InsecureEndpointError} as {@link createTokenSource}.
  */
 export function bwell(options: BwellOptions): TokenSource {
-  const base = baseUrlOf(options, 'bwell')
+  const { baseUrl, facts } = environmentOf(options, 'bwell')
   if (options.discover !== undefined && typeof options.discover !== 'boolean') {
     throw new InvalidArgumentError('"discover" must be a boolean')
   }
-  if (options.discover === false) {
+  const issuer = facts === undefined ? parseBaseUrl(baseUrl) : facts.issuer
+  if (options.discover === true && issuer === undefined) {
+    throw new InvalidArgumentError(
+      `"discover" is not available for the "${options.environment}" environment: b.well publishes no issuer for it`,
+    )
+  }
+  if (options.discover === false || issuer === undefined) {
     return createTokenSource({
       auth: 'client_secret_post',
-      tokenEndpoint: joinBaseUrl(base, '/oauth2/token'),
+      tokenEndpoint: joinBaseUrl(baseUrl, '/oauth2/token'),
       ...credentials(options),
     })
   }
-  const issuer = parseBaseUrl(base)
   return createTokenSource({ auth: 'client_secret_post', issuer, ...credentials(options) })
 }
 
 /** Options of {@link medblocks}. */
-export type MedblocksOptions = PresetCredentials & PresetLocation
+export type MedblocksOptions = PresetCredentials & PresetLocation<MedblocksEnvironment>
 
 /**
  * Medblocks backend access: HTTP Basic (`client_secret_basic`) at `{baseUrl}/oauth2/token`.
  *
- * @param options Credentials, and `baseUrl` or `environment`.
+ * @param options Credentials, and `baseUrl` or `environment` (`local`, `dev`).
  * @returns A {@link TokenSource}.
  * @throws {InvalidArgumentError} | {InsecureEndpointError} as {@link createTokenSource}.
  */
 export function medblocks(options: MedblocksOptions): TokenSource {
   return createTokenSource({
     auth: 'client_secret_basic',
-    tokenEndpoint: joinBaseUrl(baseUrlOf(options, 'medblocks'), '/oauth2/token'),
+    tokenEndpoint: joinBaseUrl(environmentOf(options, 'medblocks').baseUrl, '/oauth2/token'),
     ...credentials(options),
   })
 }
 
 /** Options of {@link opescare}. */
-export type OpescareOptions = PresetCredentials & PresetLocation
+export type OpescareOptions = PresetCredentials & PresetLocation<OpescareEnvironment>
 
 /**
  * OpesCare Connect access: a JSON body (`json_body`) at
  * `{baseUrl}/api/v1/connect/auth/token`.
  *
- * @param options Credentials, and `baseUrl` or `environment`.
+ * @param options Credentials, and `baseUrl` or `environment` (`local` only: OpesCare's
+ *   documents name a placeholder host).
  * @returns A {@link TokenSource}.
  * @throws {InvalidArgumentError} | {InsecureEndpointError} as {@link createTokenSource}.
  */
 export function opescare(options: OpescareOptions): TokenSource {
   return createTokenSource({
     auth: 'json_body',
-    tokenEndpoint: joinBaseUrl(baseUrlOf(options, 'opescare'), '/api/v1/connect/auth/token'),
+    tokenEndpoint: joinBaseUrl(
+      environmentOf(options, 'opescare').baseUrl,
+      '/api/v1/connect/auth/token',
+    ),
     ...credentials(options),
   })
 }
