@@ -2,12 +2,13 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Page, TestInfo } from '@playwright/test'
 import {
   amy,
+  connectButton,
   expect,
-  findProvider,
   lastAttempt,
   openConsentPopup,
   pageLoad,
   panels,
+  providerItem,
   signIn,
   test,
 } from './fixtures.ts'
@@ -57,9 +58,12 @@ test('a blocked popup with its alert has no axe violation', async ({ page }, tes
     window.open = () => null
   })
   await signIn(page, amy, { mode: 'poll' })
-  const item = await findProvider(page, 'Sunrise Family Practice')
-  await item.getByRole('button', { name: 'Connect Sunrise Family Practice' }).click()
-  await expect(item.getByRole('button', { name: 'Continue in this tab' })).toBeVisible()
+  await (await connectButton(page, 'Sunrise Family Practice')).click()
+  await expect(
+    providerItem(page, 'Sunrise Family Practice').getByRole('button', {
+      name: 'Continue in this tab',
+    }),
+  ).toBeVisible()
   await checkState(page, testInfo, 'blocked')
 })
 

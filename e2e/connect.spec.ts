@@ -1,18 +1,19 @@
 import {
+  connectButton,
+  connectionRow,
   connectionStatus,
   type Decision,
   expect,
-  findProvider,
   lastAttempt,
   type Mode,
   openConsentPopup,
   pageLoad,
+  panels,
   providerItem,
   signIn,
+  syncStatus,
   test,
 } from './fixtures.ts'
-
-const provider = 'Riverside Medical Center'
 
 /** What each consent button makes the b.well callback report. */
 const statusCodes: Record<Decision, string> = {
@@ -21,15 +22,6 @@ const statusCodes: Record<Decision, string> = {
   Fail: 'error',
   Expire: 'expired',
   Tamper: 'unauthorized',
-}
-
-/** The connection's b.well status after each button. */
-const connectionStatuses: Record<Decision, RegExp> = {
-  Allow: /^(RETRIEVING_DATA|DATA_RETRIEVED)$/,
-  Deny: /^NEW$/,
-  Fail: /^NEW$/,
-  Expire: /^EXPIRED$/,
-  Tamper: /^NEW$/,
 }
 
 /** The demo's own sentence for each outcome (apps/demo/src/outcomeText.ts). */
@@ -59,50 +51,85 @@ const channels: Record<Mode, RegExp> = {
   auto: /^(message|broadcast|poll)$/,
 }
 
-const modes: Mode[] = ['hosted', 'poll', 'broadcast', 'redirect', 'auto']
+/**
+ * The source each mode connects with Allow: b.well keeps one connection per user and source, so
+ * each mode has its own. Every other decision leaves no connection behind, so they share one
+ * source that nothing ever connects.
+ */
+const allowSources: Record<Mode, string> = {
+  hosted: 'Riverside Medical Center',
+  poll: 'Cedar Valley Clinic',
+  broadcast: 'Elena Ruiz, MD',
+  redirect: 'BlueRidge Health Plan',
+  auto: 'Atlas Health Plan',
+}
+const neverConnected = 'Epic Sandbox Health'
+
+/** Modes grouped by the return target (client key) they use. */
+const targets: Record<'hosted page' | 'custom redirect', Mode[]> = {
+  'hosted page': ['hosted'],
+  'custom redirect': ['poll', 'broadcast', 'redirect', 'auto'],
+}
 const decisions: Decision[] = ['Allow', 'Deny', 'Fail', 'Expire', 'Tamper']
 
-for (const mode of modes) {
-  test.describe(`completion mode ${mode}`, () => {
-    for (const decision of decisions) {
-      const outcome = expectedOutcome(mode, decision)
-      // Polling reads a cross-origin popup (SecurityError swallowed) until the completion URL.
-      const tag = mode === 'poll' ? '[SEC-4] ' : ''
-      test(`${tag}${decision} at the provider ends as ${outcome}`, async ({ page }) => {
-        // Redirect mode reloads the tab, so the tokens must survive it.
-        await signIn(page, undefined, mode === 'redirect' ? { mode, storage: 'session' } : { mode })
-        if (mode === 'redirect') {
-          const item = await findProvider(page, provider)
-          await item.getByRole('button', { name: `Connect ${provider}` }).click()
-          await expect(
-            page.getByRole('heading', { name: `Connect ${provider} to b.well` }),
-          ).toBeVisible(pageLoad)
-          await page.getByRole('button', { name: decision }).click()
-          await expect(page).toHaveURL(/\/\?mode=redirect/, pageLoad)
-        } else {
-          const popup = await openConsentPopup(page, provider)
-          await popup.getByRole('button', { name: decision }).click()
-          // The button ends as "Connected" or "Try again", and explains the outcome in its region.
-          await expect(
-            providerItem(page, provider).getByRole('button', {
-              name: outcome === 'success' ? 'Connected' : 'Try again',
-            }),
-          ).toBeVisible(pageLoad)
-          await expect(
-            // Outcomes the user chose are announced politely; failures as alerts.
-            providerItem(page, provider).getByRole(
-              outcome === 'success' || outcome === 'cancelled' ? 'status' : 'alert',
-            ),
-          ).not.toBeEmpty()
-          await expect.poll(() => popup.isClosed()).toBe(true)
-        }
-        await expect(lastAttempt(page)).toContainText(
-          `${provider}: ${sentences[outcome]} (outcome ${outcome} via`,
-        )
-        const channel = await lastAttempt(page).getByRole('code').nth(1).textContent()
-        expect(channel).toMatch(channels[mode])
-        await expect(connectionStatus(page, provider)).toHaveText(connectionStatuses[decision])
-      })
-    }
-  })
+for (const [target, modes] of Object.entries(targets)) {
+  for (const mode of modes) {
+    test.describe(`return target ${target}, completion mode ${mode}`, () => {
+      for (const decision of decisions) {
+        const outcome = expectedOutcome(mode, decision)
+        const provider = decision === 'Allow' ? allowSources[mode] : neverConnected
+        // Polling reads a cross-origin popup (SecurityError swallowed) until the completion URL.
+        const tag = mode === 'poll' ? '[SEC-4] ' : ''
+        test(`${tag}${decision} at the provider ends as ${outcome}`, async ({ page }) => {
+          // Redirect mode reloads the tab, so the tokens must survive it.
+          await signIn(
+            page,
+            undefined,
+            mode === 'redirect' ? { mode, storage: 'session' } : { mode },
+          )
+          if (mode === 'redirect') {
+            await (await connectButton(page, provider)).click()
+            await expect(
+              page.getByRole('heading', { name: `Connect ${provider} to b.well` }),
+            ).toBeVisible(pageLoad)
+            await page.getByRole('button', { name: decision }).click()
+            await expect(page).toHaveURL(/\/\?mode=redirect/, pageLoad)
+          } else {
+            const popup = await openConsentPopup(page, provider)
+            await popup.getByRole('button', { name: decision }).click()
+            // The button ends as "Connected" or "Try again", and explains the outcome.
+            await expect(
+              providerItem(page, provider).getByRole('button', {
+                name: outcome === 'success' ? 'Connected' : 'Try again',
+              }),
+            ).toBeVisible(pageLoad)
+            await expect(
+              // Outcomes the user chose are announced politely; failures as alerts.
+              providerItem(page, provider).getByRole(
+                outcome === 'success' || outcome === 'cancelled' ? 'status' : 'alert',
+              ),
+            ).not.toBeEmpty()
+            await expect.poll(() => popup.isClosed()).toBe(true)
+          }
+          await expect(lastAttempt(page)).toContainText(
+            `${provider}: ${sentences[outcome]} (outcome ${outcome} via`,
+            pageLoad,
+          )
+          const channel = await lastAttempt(page).getByRole('code').nth(1).textContent()
+          expect(channel).toMatch(channels[mode])
+          if (decision === 'Allow') {
+            // b.well stored the connection from the provider's consent: no create step before.
+            await expect(connectionStatus(page, provider)).toHaveText('CONNECTED', pageLoad)
+            await expect(syncStatus(page, provider)).toHaveText(/^(PENDING|RETRIEVING|RETRIEVED)$/)
+          } else {
+            // The list has loaded, without this source.
+            await expect(
+              panels(page).connect.getByText(/^(Your connections|You have no connections yet\.)$/),
+            ).toBeVisible(pageLoad)
+            await expect(connectionRow(page, provider)).toHaveCount(0)
+          }
+        })
+      }
+    })
+  }
 }

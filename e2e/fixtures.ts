@@ -48,6 +48,9 @@ export interface FaultBody {
     | 'coop'
     | 'shortTokenLifetime'
     | 'expiredFlow'
+    | 'getTokenRefused'
+    | 'refreshRefused'
+    | 'bwellTokenExpired'
   readonly target?: string
   readonly match?: Partial<
     Record<'operation' | 'providerId' | 'connectionId' | 'username' | 'clientId', string>
@@ -141,7 +144,15 @@ export type Decision = 'Allow' | 'Deny' | 'Fail' | 'Expire' | 'Tamper'
 /** The settings panel's completion modes, as they go into the URL. */
 export type Mode = 'hosted' | 'poll' | 'broadcast' | 'redirect' | 'auto'
 
-/** The provider's row in the search results. */
+/**
+ * The BASIC sources' seeded credentials: the mock accepts `{slug}.member` / `{slug}-password`
+ * (apps/mock-backend/src/bwell/dataSources.ts).
+ */
+export function basicCredentials(slug: string): { username: string; password: string } {
+  return { username: `${slug}.member`, password: `${slug}-password` }
+}
+
+/** A data source's row in the search results. */
 export function providerItem(page: Page, providerName: string): Locator {
   return panels(page)
     .connect.getByRole('list', { name: 'Providers' })
@@ -149,13 +160,22 @@ export function providerItem(page: Page, providerName: string): Locator {
     .filter({ has: page.getByText(providerName, { exact: true }) })
 }
 
-/** The connection's status cell in "Your connections". */
-export function connectionStatus(page: Page, providerName: string): Locator {
+/** A data source's row in "Your connections". */
+export function connectionRow(page: Page, providerName: string): Locator {
   return panels(page)
-    .connect.getByRole('row')
+    .connect.getByRole('table', { name: 'Your connections' })
+    .getByRole('row')
     .filter({ has: page.getByRole('rowheader', { name: providerName, exact: true }) })
-    .getByRole('cell')
-    .first()
+}
+
+/** The connection's b.well `status` cell in "Your connections". */
+export function connectionStatus(page: Page, providerName: string): Locator {
+  return connectionRow(page, providerName).getByRole('cell').nth(0)
+}
+
+/** The connection's b.well `syncStatus` cell in "Your connections". */
+export function syncStatus(page: Page, providerName: string): Locator {
+  return connectionRow(page, providerName).getByRole('cell').nth(1)
 }
 
 /** The "Last attempt" line of the connect panel. */
@@ -163,7 +183,7 @@ export function lastAttempt(page: Page): Locator {
   return panels(page).connect.getByText(/^Last attempt:/)
 }
 
-/** Narrows the provider list to one provider and returns its row. */
+/** Narrows the search results to one data source and returns its row. */
 export async function findProvider(page: Page, providerName: string): Promise<Locator> {
   await panels(page).connect.getByLabel('Search providers').fill(providerName)
   const item = providerItem(page, providerName)
@@ -171,14 +191,22 @@ export async function findProvider(page: Page, providerName: string): Promise<Lo
   return item
 }
 
+/** The main button of an OAuth source's row, once b.well has said how it connects. */
+export async function connectButton(page: Page, providerName: string): Promise<Locator> {
+  const item = await findProvider(page, providerName)
+  const button = item.getByRole('button', { name: `Connect ${providerName}`, exact: true })
+  await expect(button).toBeVisible(pageLoad)
+  return button
+}
+
 /**
  * Clicks "Connect {provider}" and waits for the popup the demo opens.
  * @returns the popup, once it shows the provider portal's consent page
  */
 export async function openConsentPopup(page: Page, providerName: string): Promise<Page> {
-  const item = await findProvider(page, providerName)
+  const button = await connectButton(page, providerName)
   const popupEvent = page.waitForEvent('popup')
-  await item.getByRole('button', { name: `Connect ${providerName}` }).click()
+  await button.click()
   const popup = await popupEvent
   await expect(
     popup.getByRole('heading', { name: `Connect ${providerName} to b.well` }),

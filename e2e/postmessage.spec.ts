@@ -65,19 +65,19 @@ test('[SEC-3] every postMessage of the demo and the mock backend names an exact 
   await submitLogin(await popupEvent, amy)
   await expect(panels(page).signIn.getByText(`Signed in as ${amy.name}.`)).toBeVisible(pageLoad)
 
-  // Hosted page: b.well's completion page posts to the opener.
-  const mode = panels(page).settings.getByLabel('Completion mode')
-  await mode.selectOption({ label: 'Hosted page (postMessage)' })
-  await expect(mode).toHaveValue('hosted')
-  const hosted = await openConsentPopup(page, 'Summit Diagnostics')
+  // Hosted page (that client key's registered return target): b.well's page posts to the opener.
+  const { settings } = panels(page)
+  await settings.getByRole('radio', { name: "b.well's hosted page" }).check()
+  await expect(settings.getByLabel('Completion mode')).toHaveValue('hosted')
+  const hosted = await openConsentPopup(page, 'Corner Drug Co.')
   await hosted.getByRole('button', { name: 'Allow' }).click()
   await expect(lastAttempt(page)).toContainText('outcome success via message', pageLoad)
 
-  // Custom redirect: the app's callback page posts the envelope to the opener. (In Auto mode the
-  // poll channel may close the popup before the callback page has run.)
-  await mode.selectOption({ label: 'Custom redirect (BroadcastChannel)' })
+  // Custom redirect (the other client key): the app's callback page posts the envelope to the
+  // opener. (In Auto mode the poll channel may close the popup before the callback page has run.)
+  await settings.getByRole('radio', { name: 'Custom redirect (/connect/callback)' }).check()
   await expect(page).toHaveURL(/[?&]mode=broadcast/)
-  const custom = await openConsentPopup(page, 'Wellspring Pharmacy')
+  const custom = await openConsentPopup(page, 'Meridian Labs')
   await custom.getByRole('button', { name: 'Deny' }).click()
   await expect(lastAttempt(page)).toContainText('outcome cancelled via broadcast', pageLoad)
 

@@ -2,6 +2,7 @@ import { useAuth } from '@oauth-connect/react'
 import {
   type HealthResource,
   type SearchResultType,
+  useDataSource,
   useHealthResourceSearch,
 } from '@oauth-connect/react/bwell'
 import { useId, useState } from 'react'
@@ -123,8 +124,10 @@ function SearchResults({
 /** The latest attempt's outcome, in words. */
 function LastAttempt() {
   const last = useLatestOutcome()
+  // A redirect-mode outcome comes back with the connection id only: b.well knows the name.
+  const source = useDataSource(last && !last.sourceName ? last.outcome.connectionId : undefined)
   if (!last) return null
-  const name = last.sourceName ?? last.outcome.connectionId
+  const name = last.sourceName ?? source.data?.name ?? last.outcome.connectionId
   return (
     <p className="last-outcome">
       Last attempt: {name}: {describeOutcome(last.outcome.status)}{' '}

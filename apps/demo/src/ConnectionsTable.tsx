@@ -64,34 +64,54 @@ export function ConnectionsTable({ settings }: { settings: Settings }) {
     return <p role="alert">Could not load your connections: {errorText(connections.error)}</p>
   }
   const list = connections.data.filter((c) => c.status !== 'DELETED')
-  if (list.length === 0) return <p>You have no connections yet.</p>
+  const reload = (
+    <button
+      type="button"
+      className="secondary"
+      disabled={connections.isFetching}
+      onClick={() => void connections.refetch()}
+    >
+      Reload connections
+    </button>
+  )
+  if (list.length === 0) {
+    return (
+      <div className="connections">
+        <p>You have no connections yet.</p>
+        {reload}
+      </div>
+    )
+  }
   return (
-    <table>
-      <caption>Your connections</caption>
-      <thead>
-        <tr>
-          <th scope="col">Data source</th>
-          <th scope="col">Status</th>
-          <th scope="col">Sync status</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((connection) => (
-          <tr key={connection.id}>
-            <th scope="row">{connection.name}</th>
-            <td>{connection.status ?? 'Unknown'}</td>
-            <td>{connection.syncStatus ?? 'Unknown'}</td>
-            <td>
-              {connection.category} · {connection.type}
-            </td>
-            <td>
-              <ConnectionActions connection={connection} settings={settings} />
-            </td>
+    <div className="connections">
+      <table>
+        <caption>Your connections</caption>
+        <thead>
+          <tr>
+            <th scope="col">Data source</th>
+            <th scope="col">Status</th>
+            <th scope="col">Sync status</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Actions</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {list.map((connection) => (
+            <tr key={connection.id}>
+              <th scope="row">{connection.name}</th>
+              <td>{connection.status ?? 'Unknown'}</td>
+              <td>{connection.syncStatus ?? 'Unknown'}</td>
+              <td>
+                {connection.category} · {connection.type}
+              </td>
+              <td>
+                <ConnectionActions connection={connection} settings={settings} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reload}
+    </div>
   )
 }

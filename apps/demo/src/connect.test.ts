@@ -1,3 +1,4 @@
+import { broadcastChannel, pollChannel } from '@oauth-connect/core/connect'
 import { describe, expect, it } from 'vitest'
 import { modeOptions } from './connect.ts'
 
@@ -6,15 +7,19 @@ describe('modeOptions', () => {
     expect(modeOptions('hosted')).toEqual({ mode: 'popup', channels: ['message', 'closed'] })
     expect(modeOptions('poll')).toEqual({
       mode: 'popup',
-      channels: ['poll', 'closed'],
+      channels: [pollChannel, 'closed'],
       callbackUrl: '/connect/callback',
     })
     expect(modeOptions('broadcast')).toEqual({
       mode: 'popup',
-      channels: ['broadcast', 'closed'],
+      channels: [broadcastChannel, 'closed'],
       callbackUrl: '/connect/callback',
     })
     expect(modeOptions('redirect')).toEqual({ mode: 'redirect', callbackUrl: '/connect/callback' })
-    expect(modeOptions('auto')).toEqual({ mode: 'auto', callbackUrl: '/connect/callback' })
+    expect(modeOptions('auto')).toEqual({
+      mode: 'auto',
+      channels: ['message', broadcastChannel, pollChannel, 'closed'],
+      callbackUrl: '/connect/callback',
+    })
   })
 })

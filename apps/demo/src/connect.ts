@@ -1,4 +1,9 @@
-import type { ConnectionEvent, ConnectProviderOptions } from '@oauth-connect/core/connect'
+import {
+  broadcastChannel,
+  type ConnectionEvent,
+  type ConnectProviderOptions,
+  pollChannel,
+} from '@oauth-connect/core/connect'
 import { connectCallbackPath, origins } from './config.ts'
 import { eventLog } from './eventLog.ts'
 import type { CompletionMode } from './settings.ts'
@@ -16,13 +21,21 @@ export function modeOptions(
     case 'hosted':
       return { mode: 'popup', channels: ['message', 'closed'] }
     case 'poll':
-      return { mode: 'popup', channels: ['poll', 'closed'], callbackUrl: connectCallbackPath }
+      return { mode: 'popup', channels: [pollChannel, 'closed'], callbackUrl: connectCallbackPath }
     case 'broadcast':
-      return { mode: 'popup', channels: ['broadcast', 'closed'], callbackUrl: connectCallbackPath }
+      return {
+        mode: 'popup',
+        channels: [broadcastChannel, 'closed'],
+        callbackUrl: connectCallbackPath,
+      }
     case 'redirect':
       return { mode: 'redirect', callbackUrl: connectCallbackPath }
     case 'auto':
-      return { mode: 'auto', callbackUrl: connectCallbackPath }
+      return {
+        mode: 'auto',
+        channels: ['message', broadcastChannel, pollChannel, 'closed'],
+        callbackUrl: connectCallbackPath,
+      }
   }
 }
 
