@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
 import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
-import type { LoginServer } from './server.ts'
+import { fixedEndpoints, type LoginServer } from './server.ts'
+import { sessionStore } from './sessionStore.ts'
 import { type AuthServer, type AuthServerOptions, startAuthServer } from './test/authServer.ts'
 import { createTestClient } from './test/testClient.ts'
 
@@ -124,12 +125,12 @@ describe('createLoginClient', () => {
   it('should use fixed Medblocks endpoints without discovery', async () => {
     const client = makeClient(
       {},
-      {
+      fixedEndpoints({
         issuer: server.issuer,
         authorizationEndpoint: `${server.issuer}/oauth2/auth`,
         tokenEndpoint: `${server.issuer}/oauth2/token`,
         revocationEndpoint: `${server.issuer}/oauth2/revoke`,
-      },
+      }),
     )
     await signIn(client)
     await client.logout()
@@ -151,7 +152,7 @@ describe('createLoginClient', () => {
     expect(() => makeClient({ resourceOrigins: ['http://fhir.example.com'] })).toThrow(
       /"resourceOrigins"/,
     )
-    expect(() => makeClient({ storage: 'local' as 'session' })).toThrow(/"storage"/)
+    expect(() => makeClient({ storage: 'local' as 'memory' })).toThrow(/"storage"/)
     expect(server.log()).toEqual([])
   })
 })
@@ -405,7 +406,7 @@ describe('token responses', () => {
     ],
   ])('[SEC-22] rejects %s and stores nothing', async (_, body) => {
     server.fault('/oauth2/token', { status: 200, body })
-    const client = makeClient({ storage: 'session' })
+    const client = makeClient({ storage: sessionStore })
     const callback = await authorize(client)
     await expectLoginError(client.handleCallback(callback), 'token_response_invalid')
     expect(client.getSnapshot().status).toBe('error')
@@ -447,14 +448,14 @@ describe('storage', () => {
   })
 
   it('[SEC-10] puts tokens only in sessionStorage when opted in, and restores them', async () => {
-    const client = makeClient({ storage: 'session' })
+    const client = makeClient({ storage: sessionStore })
     await signIn(client)
     expect(localStorage.length).toBe(0)
     expect(document.cookie).toBe('')
     expect(sessionStorage.length).toBe(1)
     expect(sessionStorage.key(0)).toBe('oauth-connect:login:test-client:session')
     expect(sessionStorage.getItem('oauth-connect:login:test-client:session')).toContain('at-2')
-    const reloaded = makeClient({ storage: 'session' })
+    const reloaded = makeClient({ storage: sessionStore })
     expect(reloaded.getSnapshot()).toMatchObject({
       status: 'signed-in',
       claims: { sub: 'amy.shaw' },
@@ -527,7 +528,7 @@ describe('tokens', () => {
   })
 
   it('[SEC-13] signs out on invalid_grant during a refresh', async () => {
-    const client = makeClient({ storage: 'session' })
+    const client = makeClient({ storage: sessionStore })
     await signIn(client)
     server.fault('/oauth2/token', {
       status: 400,
@@ -649,7 +650,7 @@ describe('logout and tabs', () => {
     await signIn(client)
     const idToken = tokenRequests()[0] && (await client.getAccessToken())
     expect(idToken).toBe('at-2')
-    await client.logout({ redirect: true })
+    await client.logout({ endSession: true })
     expect(client.getSnapshot()).toEqual({
       status: 'signed-out',
       claims: undefined,
@@ -693,8 +694,8 @@ describe('logout and tabs', () => {
     const locks = fakeLockManager()
     Object.defineProperty(navigator, 'locks', { value: locks, configurable: true })
     try {
-      const tabA = makeClient({ storage: 'session' })
-      const tabB = makeClient({ storage: 'session' })
+      const tabA = makeClient({ storage: sessionStore })
+      const tabB = makeClient({ storage: sessionStore })
       const adopted = nextStatus(tabB, 'signed-in')
       await signIn(tabA)
       await adopted

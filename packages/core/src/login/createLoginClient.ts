@@ -19,8 +19,10 @@ import {
 import { InvalidArgumentError } from '../errors.ts'
 import { LoginError, type LoginErrorCode } from './errors.ts'
 import type { PopupLogin } from './popup.ts'
+import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
-import { type IdTokenClaims, isSession, readSession, type Session } from './session.ts'
+import type { IdTokenClaims, Session } from './session.ts'
+import type { SessionStore } from './sessionStore.ts'
 import {
   dropExpiredTransaction,
   saveTransaction,
@@ -29,8 +31,8 @@ import {
 } from './transaction.ts'
 import { parseUrlOption, toSameOriginPath } from './urls.ts'
 
-/** Where the client keeps tokens. */
-export type TokenStorage = 'memory' | 'session'
+/** Where the client keeps tokens: `'memory'`, or memory plus the opt-in `sessionStore`. */
+export type TokenStorage = 'memory' | SessionStore
 
 /** Options of {@link createLoginClient}. */
 export interface LoginClientOptions {
@@ -42,24 +44,30 @@ export interface LoginClientOptions {
   readonly scope: string
   /**
    * `'memory'` (default): tokens live in this tab's memory and are gone on reload.
-   * `'session'`: tokens also go to sessionStorage, survive a reload of the tab, and are shared
-   * with the app's other tabs over BroadcastChannel. Never localStorage or cookies.
+   * `sessionStore` (import it): tokens also go to sessionStorage, survive a reload of the tab,
+   * and are shared with the app's other tabs over BroadcastChannel. Never localStorage or
+   * cookies. Left out, the storage and cross-tab refresh code is not bundled.
    */
-  readonly storage?: TokenStorage
+  readonly storage?: TokenStorage | undefined
   /** Allow `http:` for the authorization server and resources on loopback hosts only (development). */
-  readonly allowInsecureLoopback?: boolean
+  readonly allowInsecureLoopback?: boolean | undefined
   /** Origins that receive the bearer token from {@link LoginClient.fetch}; every other origin gets none. */
-  readonly resourceOrigins?: readonly string[]
-  /** Where end-session returns the user after `logout({ redirect: true })`. */
-  readonly postLogoutRedirectUri?: string
+  readonly resourceOrigins?: readonly string[] | undefined
+  /** Where end-session returns the user after `logout({ endSession: true })`. */
+  readonly postLogoutRedirectUri?: string | undefined
   /** Sends the tab to a URL. Defaults to `location.assign`; hosts with their own browser can replace it. */
-  readonly navigate?: (url: URL) => void
+  readonly navigate?: ((url: URL) => void) | undefined
+  /**
+   * How long one request to the authorization server (discovery, token, refresh, revocation)
+   * may take, body included, before it fails with `timeout`. Default 30 000 ms.
+   */
+  readonly requestTimeoutMs?: number | undefined
   /**
    * Enables `login({ mode: 'popup' })`: pass `popupLogin`. Give it to the client of the callback
    * page too, which then forwards a popup's callback to the opener. Left out, the popup code is
    * not bundled.
    */
-  readonly popup?: PopupLogin
+  readonly popup?: PopupLogin | undefined
 }
 
 /** The sign-in state, as reported by {@link LoginClient.getSnapshot}. */
@@ -80,13 +88,21 @@ export interface LoginOptions {
    * `'redirect'` (default) sends the whole tab to the server. `'popup'` opens a popup instead;
    * call `login` straight from the click handler, before any `await`, or browsers block it.
    */
-  readonly mode?: 'redirect' | 'popup'
+  readonly mode?: 'redirect' | 'popup' | undefined
   /** Redirect mode: a path on the app's origin to return to; defaults to the current path. */
-  readonly returnTo?: string
+  readonly returnTo?: string | undefined
   /** Popup mode: closes the popup and rejects with `aborted`. */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** Popup mode: give up (and close the popup) after this long. Default 300 000 ms. */
-  readonly timeoutMs?: number
+  readonly timeoutMs?: number | undefined
+  /**
+   * OpenID `prompt`: `'login'` asks for the password even when the server still has a session
+   * (use it on a shared device), `'none'` fails instead of showing any page,
+   * `'select_account'` and `'consent'` as the server supports them.
+   */
+  readonly prompt?: 'login' | 'none' | 'consent' | 'select_account' | (string & {}) | undefined
+  /** OpenID `login_hint`: the username to fill in on the server's sign-in page. */
+  readonly loginHint?: string | undefined
 }
 
 /** Result of {@link LoginClient.handleCallback}. */
@@ -102,8 +118,12 @@ export interface CallbackResult {
 
 /** Options of {@link LoginClient.logout}. */
 export interface LogoutOptions {
-  /** Also end the server session through its end-session endpoint (navigates the tab). */
-  readonly redirect?: boolean
+  /**
+   * Also end the authorization server's session (OpenID RP-Initiated Logout): the tab goes to
+   * its `end_session_endpoint`, so the next sign-in asks for a password again. Rejects with
+   * `end_session_unsupported` when the server advertises none; the local session is gone anyway.
+   */
+  readonly endSession?: boolean | undefined
 }
 
 /** A PKCE sign-in client for one authorization server and one public client. */
@@ -113,9 +133,11 @@ export interface LoginClient {
    * Redirect mode stores them in sessionStorage and sends the tab to the authorization endpoint.
    * Popup mode keeps them in memory, opens the popup synchronously, and resolves once signed in.
    *
+   * A failure is also reported in the snapshot's `error` (status `error` unless signed in).
+   *
    * @throws {InvalidArgumentError} when `returnTo` is not on the app's origin.
-   * @throws {LoginError} `discovery_failed`; in popup mode also `popup_blocked`,
-   *   `popup_closed`, `timeout`, `aborted` and every {@link LoginClient.handleCallback} code.
+   * @throws {LoginError} `discovery_failed`, `timeout`, `session_changed`; in popup mode also
+   *   `popup_blocked`, `popup_closed`, `aborted` and every {@link LoginClient.handleCallback} code.
    * @see https://www.rfc-editor.org/rfc/rfc7636 PKCE
    */
   login(options?: LoginOptions): Promise<void>
@@ -127,7 +149,8 @@ export interface LoginClient {
    * @returns The path to return to.
    * @throws {LoginError} `missing_transaction`, `state_mismatch`, `issuer_mismatch`, `denied`,
    *   `authorization_failed`, `implicit_response_refused`, `invalid_grant`,
-   *   `token_response_invalid`, `network_error`, `discovery_failed`.
+   *   `token_response_invalid`, `network_error`, `discovery_failed`, `timeout`, `aborted`,
+   *   `session_changed` (a sign-out came first: the tokens were discarded).
    * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.2.4
    */
   handleCallback(url?: string | URL): Promise<CallbackResult>
@@ -136,30 +159,44 @@ export interface LoginClient {
    * one refresh; tabs take turns through Web Locks.
    *
    * @throws {LoginError} `not_signed_in`, `invalid_grant` (and the user is signed out),
-   *   `token_response_invalid`, `network_error`.
+   *   `token_response_invalid`, `network_error`, `timeout`, `session_changed` (a sign-out or
+   *   another user's sign-in came first: the refreshed tokens were discarded).
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
    */
   getAccessToken(): Promise<string>
   /**
+   * The signed-in user's ID token (for APIs that take the identity token, such as b.well's
+   * `getToken`), from a session refreshed like {@link LoginClient.getAccessToken}'s.
+   *
+   * @throws {LoginError} `not_signed_in` (also without `openid` in the scope), and every
+   *   {@link LoginClient.getAccessToken} code.
+   */
+  getIdToken(): Promise<string>
+  /**
    * `fetch` that adds `Authorization: Bearer` for the configured resource origins only, never
    * follows redirects with it, and after a 401 `invalid_token` refreshes once and retries once.
+   * A request started for one session never carries another session's token: it rejects with
+   * `session_changed` instead.
    *
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
   /**
    * Signs out in every tab, revokes the refresh token where the server supports it and, with
-   * `redirect`, ends the server session. Revocation failures are ignored: the local session is
-   * gone either way.
+   * `endSession`, ends the server session. The local session goes first, with any pending
+   * sign-in (its verifier, state and nonce) and every token request in flight, whose answers
+   * are discarded. Revocation failures are ignored: the local session is gone either way.
    *
+   * @throws {LoginError} with `endSession` only: `end_session_unsupported`, `discovery_failed`.
    * @see https://www.rfc-editor.org/rfc/rfc7009
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html
    */
   logout(options?: LogoutOptions): Promise<void>
   /** Calls `listener` after every state change. @returns a function that unsubscribes. */
   subscribe(listener: () => void): () => void
   /** The current state; the same object until it changes (for `useSyncExternalStore`). */
   getSnapshot(): AuthSnapshot
-  /** Stops listening to other tabs. */
+  /** Stops listening to other tabs and aborts every request and popup sign-in in flight. */
   close(): void
 }
 
@@ -181,12 +218,10 @@ const CALLBACK_PARAMS = [
 
 type ChannelMessage =
   | { type: 'signed-out' }
-  | { type: 'session'; session: Session }
+  /** `signed-in` is a new session; `session` a refresh of the current one. */
+  | { type: 'signed-in' | 'session'; session: Session }
   | { type: 'refreshing' }
   | { type: 'idle' }
-
-/** How long a tab waits for another tab's announced refresh before refreshing itself. */
-const REMOTE_REFRESH_WAIT_MS = 10_000
 
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
@@ -215,13 +250,15 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     options.postLogoutRedirectUri === undefined
       ? undefined
       : parseUrlOption(options.postLogoutRedirectUri, 'postLogoutRedirectUri', insecure).href
-  const persist = options.storage === 'session'
-  if (!persist && options.storage !== undefined && options.storage !== 'memory') {
-    throw new InvalidArgumentError('"storage" must be "memory" or "session"')
+  const store = options.storage === 'memory' ? undefined : options.storage
+  if (store && typeof store.read !== 'function') {
+    throw new InvalidArgumentError('"storage" must be "memory" or sessionStore')
   }
+  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const openid = options.scope.split(' ').includes('openid')
   const requestOptions: RequestOptions = insecure ? { [allowInsecureRequests]: true } : {}
-  const metadata = serverMetadata(server, insecure)
+  const requests = createRequests(timeoutMs)
+  const metadata = serverMetadata(server, insecure, requests.run)
   const client: Client = { client_id: options.clientId }
   const auth = None()
   const navigate = options.navigate ?? ((url: URL) => location.assign(url))
@@ -230,39 +267,73 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   const sessionKey = `${prefix}:session`
 
   dropExpiredTransaction(transactionKey, Date.now())
-  let session = persist ? readSession(sessionKey) : undefined
+  let session = store?.read(sessionKey)
   let snapshot: AuthSnapshot = {
     status: session ? 'signed-in' : 'signed-out',
     claims: session?.claims,
     error: undefined,
   }
   const listeners = new Set<() => void>()
+
+  /** Publishes a new snapshot, with the current session's claims. */
+  function publish(status: AuthStatus, error?: LoginError) {
+    snapshot = { status, claims: session?.claims, error }
+    for (const listener of [...listeners]) listener()
+  }
+  /**
+   * Counts sign-ins and sign-outs. A token request remembers the generation it started in, and
+   * its answer is discarded when another sign-out or sign-in came first.
+   */
+  let generation = 0
   const inFlight = new Map<string, Promise<CallbackResult>>()
   let lastCallback: [cleanedHref: string, result: Promise<CallbackResult>] | undefined
   let refreshing: Promise<Session> | undefined
 
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(prefix)
   const post = (message: ChannelMessage) => channel?.postMessage(message)
-  /** Settles when another tab's announced refresh has ended (session opt-in only). */
-  let remoteRefresh: { promise: Promise<void>; end: () => void } | undefined
+  /** Refreshes other tabs announced (sessionStore only). */
+  const remote = store?.remote()
 
-  function publish(next: AuthSnapshot) {
-    snapshot = next
-    for (const listener of [...listeners]) listener()
+  /** Reports a failure without signing out a user who is signed in. */
+  function publishError(error: LoginError) {
+    publish(session ? 'signed-in' : 'error', error)
   }
 
   function setSession(next: Session | undefined, error?: LoginError) {
     session = next
-    if (persist) {
-      if (next) sessionStorage.setItem(sessionKey, JSON.stringify(next))
-      else sessionStorage.removeItem(sessionKey)
-    }
-    publish({ status: next ? 'signed-in' : 'signed-out', claims: next?.claims, error })
+    store?.write(sessionKey, next)
+    publish(next ? 'signed-in' : 'signed-out', error)
+  }
+
+  /** A new session (sign-in in this tab or another): every older token request is stale. */
+  function startSession(next: Session) {
+    generation++
+    setSession(next)
+  }
+
+  /**
+   * Ends the session in this tab: a pending sign-in (the stored transaction; a popup's answer)
+   * and token requests go with it, and answers still on their way are discarded.
+   */
+  function clear(error?: LoginError) {
+    generation++
+    sessionStorage.removeItem(transactionKey)
+    requests.abortAll()
+    setSession(undefined, error)
   }
 
   function signOutLocally(error?: LoginError) {
-    setSession(undefined, error)
+    clear(error)
     post({ type: 'signed-out' })
+  }
+
+  /** Throws `session_changed` when a sign-in or sign-out came since `started`. */
+  function assertGeneration(started: number, cause?: unknown) {
+    if (generation !== started) {
+      throw new LoginError('session_changed', 'the session changed meanwhile; result discarded', {
+        cause,
+      })
+    }
   }
 
   if (channel) {
@@ -270,27 +341,17 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (typeof data !== 'object' || data === null) return
       const message = data as Record<string, unknown>
       if (message.type === 'refreshing') {
-        if (!remoteRefresh) {
-          let end = () => {}
-          const promise = new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, REMOTE_REFRESH_WAIT_MS)
-            end = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          remoteRefresh = { promise, end }
-        }
+        remote?.start()
         return
       }
-      remoteRefresh?.end()
-      remoteRefresh = undefined
+      remote?.end()
       if (message.type === 'signed-out') {
-        if (session || snapshot.status === 'error') setSession(undefined)
-      } else if (message.type === 'session' && persist && isSession(message.session)) {
+        if (session || snapshot.status === 'error') clear()
+      } else if (store?.isSession(message.session)) {
         // Another tab signed in or rotated the refresh token: adopt it, so this tab never
         // replays the rotated one.
-        setSession(message.session)
+        if (message.type === 'signed-in') startSession(message.session)
+        else if (message.type === 'session') setSession(message.session)
       }
     }
   }
@@ -317,16 +378,19 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
 
   /** Calls the token endpoint and maps every failure to a typed error. */
   async function tokenCall(
-    request: () => Promise<Response>,
+    request: (signal: AbortSignal) => Promise<Response>,
     process: (response: Response) => Promise<TokenEndpointResponse>,
   ): Promise<TokenEndpointResponse> {
     let response: Response
     try {
-      const raw = await request()
-      // Buffered: error processing reads a clone, and some fetch implementations (happy-dom)
-      // hand out clones without a body.
-      response = new Response(await raw.arrayBuffer(), raw)
+      response = await requests.run('token_endpoint', async (signal) => {
+        const raw = await request(signal)
+        // Buffered (under the timeout): error processing reads a clone, and some fetch
+        // implementations (happy-dom) hand out clones without a body.
+        return new Response(await raw.arrayBuffer(), raw)
+      })
     } catch (cause) {
+      if (cause instanceof LoginError) throw cause
       throw new LoginError('network_error', 'request to "token_endpoint" failed', { cause })
     }
     try {
@@ -346,8 +410,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     }
     const popup = loginOptions.mode === 'popup'
     if (popup && !options.popup) {
-      throw new InvalidArgumentError('"mode" popup needs the client\'s "popup" option (popupLogin)')
+      throw new InvalidArgumentError('"mode" popup needs the "popup" option')
     }
+    const started = generation
     const transaction: Transaction = {
       state: (popup ? POPUP_STATE_PREFIX : '') + generateRandomState(),
       verifier: generateRandomCodeVerifier(),
@@ -355,40 +420,52 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       returnTo,
       createdAt: Date.now(),
     }
-    if (options.popup && popup) {
-      // Opened before the first await, in the click's own call stack.
-      const handle = options.popup.open()
-      if (!handle) throw new LoginError('popup_blocked', 'the browser blocked the sign-in popup')
-      const url = await options.popup.wait(handle, {
-        redirectUri: new URL(redirectUri),
-        state: transaction.state,
-        timeoutMs: loginOptions.timeoutMs ?? 300_000,
-        signal: loginOptions.signal,
-        navigate: async () => handle.navigate(await authorizationUrl(transaction)),
-      })
-      const result = finishCallback(url, transaction.state, transaction)
-      inFlight.set(transaction.state, result)
-      await result
-      return
+    try {
+      if (options.popup && popup) {
+        // Opened before the first await, in the click's own call stack.
+        const handle = options.popup.open()
+        if (!handle) throw new LoginError('popup_blocked', 'the browser blocked the popup')
+        const url = await options.popup.wait(handle, {
+          redirectUri: new URL(redirectUri),
+          state: transaction.state,
+          timeoutMs: loginOptions.timeoutMs ?? 300_000,
+          signal: loginOptions.signal,
+          navigate: async () => handle.navigate(await authorizationUrl(transaction, loginOptions)),
+        })
+        // A sign-out since the popup opened voids this attempt (`session_changed`).
+        const result = finishCallback(url, transaction.state, transaction, started)
+        inFlight.set(transaction.state, result)
+        await result
+        return
+      }
+      const url = await authorizationUrl(transaction, loginOptions)
+      // A sign-out while discovery ran cancels this sign-in.
+      assertGeneration(started)
+      saveTransaction(transactionKey, transaction)
+      navigate(url)
+    } catch (error) {
+      // An abort is the app's own doing, and a sign-out since has its own state.
+      if (error instanceof LoginError && error.code !== 'aborted' && generation === started) {
+        publishError(error)
+      }
+      throw error
     }
-    const url = await authorizationUrl(transaction)
-    saveTransaction(transactionKey, transaction)
-    navigate(url)
   }
 
-  async function authorizationUrl(transaction: Transaction): Promise<URL> {
+  async function authorizationUrl(transaction: Transaction, login: LoginOptions): Promise<URL> {
     const as = await metadata()
-    const url = new URL(as.authorization_endpoint ?? '')
-    const params = url.searchParams
-    params.set('response_type', 'code')
-    params.set('client_id', options.clientId)
-    params.set('redirect_uri', redirectUri)
-    params.set('scope', options.scope)
-    params.set('state', transaction.state)
-    params.set('code_challenge', await calculatePKCECodeChallenge(transaction.verifier))
-    params.set('code_challenge_method', 'S256')
-    if (transaction.nonce) params.set('nonce', transaction.nonce)
-    return url
+    return withParams(as.authorization_endpoint ?? '', {
+      response_type: 'code',
+      client_id: options.clientId,
+      redirect_uri: redirectUri,
+      scope: options.scope,
+      state: transaction.state,
+      code_challenge: await calculatePKCECodeChallenge(transaction.verifier),
+      code_challenge_method: 'S256',
+      nonce: transaction.nonce,
+      prompt: login.prompt,
+      login_hint: login.loginHint,
+    })
   }
 
   function handleCallback(input: string | URL = location.href): Promise<CallbackResult> {
@@ -411,7 +488,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     }
     // Taken (and so deleted) before any await: every later callback finds nothing.
     const transaction = takeTransaction(transactionKey, Date.now())
-    const result = finishCallback(url, state, transaction)
+    const result = finishCallback(url, state, transaction, generation)
     if (state !== undefined) inFlight.set(state, result)
     if (cleaned) lastCallback = [cleaned, result]
     return result
@@ -421,8 +498,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     url: URL,
     state: string | undefined,
     transaction: Transaction | undefined,
+    started: number,
   ): Promise<CallbackResult> {
-    publish({ status: 'loading', claims: session?.claims, error: undefined })
+    publish('loading')
     try {
       const fragment = new URLSearchParams(url.hash.slice(1))
       if (
@@ -444,6 +522,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (state !== transaction.state) {
         throw new LoginError('state_mismatch', 'unexpected "state" response parameter value')
       }
+      assertGeneration(started)
       const as = await metadata()
       let params: URLSearchParams
       try {
@@ -452,7 +531,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         throw oauthError(cause, 'issuer_mismatch', true)
       }
       const result = await tokenCall(
-        () =>
+        (signal) =>
           authorizationCodeGrantRequest(
             as,
             client,
@@ -460,7 +539,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             params,
             redirectUri,
             transaction.verifier,
-            requestOptions,
+            { ...requestOptions, signal },
           ),
         (response) =>
           processAuthorizationCodeResponse(as, client, response, {
@@ -470,8 +549,10 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       )
       const next = toSession(result, undefined)
       if (next instanceof LoginError) throw next
-      setSession(next)
-      if (persist) post({ type: 'session', session: next })
+      // Signed out (or someone else signed in) while the code was out: these tokens are stale.
+      assertGeneration(started)
+      startSession(next)
+      if (store) post({ type: 'signed-in', session: next })
       return {
         returnTo: toSameOriginPath(transaction.returnTo, location.origin) ?? '/',
         popup: false,
@@ -481,8 +562,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         cause instanceof LoginError
           ? cause
           : new LoginError('token_response_invalid', 'sign-in failed', { cause })
-      // A stray or forged callback must not sign out a user who is signed in.
-      publish({ status: session ? 'signed-in' : 'error', claims: session?.claims, error })
+      // A stray or forged callback must not sign out a user who is signed in; after a sign-out
+      // (or another sign-in) the state is that one's.
+      if (generation === started) publishError(error)
       throw error
     }
   }
@@ -496,10 +578,11 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
    * the channel, by another one while this tab waited for the lock).
    */
   function refresh(staleAccessToken: string): Promise<Session> {
-    refreshing ??= withLock(`${prefix}:refresh`, async () => {
+    const lock = store?.lock ?? ((_name: string, task: () => Promise<Session>) => task())
+    refreshing ??= lock(`${prefix}:refresh`, async () => {
       // Another tab that shares this session may be rotating the refresh token right now; its
       // result arrives over the channel, and replaying the old token would revoke the grant.
-      await remoteRefresh?.promise
+      await remote?.wait()
       const current = session
       if (!current) throw notSignedIn()
       if (current.accessToken !== staleAccessToken && isFresh(current)) return current
@@ -509,27 +592,33 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         signOutLocally(error)
         throw error
       }
-      if (persist) post({ type: 'refreshing' })
+      const started = generation
+      if (store) post({ type: 'refreshing' })
       try {
         const as = await metadata()
         const next = toSession(
           await tokenCall(
-            () => refreshTokenGrantRequest(as, client, auth, refreshToken, requestOptions),
+            (signal) =>
+              refreshTokenGrantRequest(as, client, auth, refreshToken, {
+                ...requestOptions,
+                signal,
+              }),
             (response) => processRefreshTokenResponse(as, client, response),
           ),
           current,
         )
         if (next instanceof LoginError) throw next
-        // A sign-out while the request was out wins over its result.
-        if (!session) throw notSignedIn()
+        // A sign-out, or another user's sign-in, while the request was out wins over its result.
+        assertGeneration(started)
         setSession(next)
-        if (persist) post({ type: 'session', session: next })
+        if (store) post({ type: 'session', session: next })
         return next
       } catch (error) {
+        assertGeneration(started, error)
         if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
         throw error
       } finally {
-        if (persist) post({ type: 'idle' })
+        if (store) post({ type: 'idle' })
       }
     }).finally(() => {
       refreshing = undefined
@@ -537,63 +626,83 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     return refreshing
   }
 
-  async function getAccessToken(): Promise<string> {
+  /** The session, refreshed first when its access token expires within the leeway. */
+  async function freshSession(): Promise<Session> {
     const current = session
     if (!current) throw notSignedIn()
-    return isFresh(current) ? current.accessToken : (await refresh(current.accessToken)).accessToken
+    return isFresh(current) ? current : refresh(current.accessToken)
   }
+
+  const getAccessToken = async () => (await freshSession()).accessToken
 
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init)
     if (!resourceOrigins.has(new URL(request.url).origin)) return fetch(request)
+    const started = generation
     const send = (token: string) => {
+      // The bearer of a session that ended (or of the next user) never goes out for this call.
+      assertGeneration(started)
       const headers = new Headers(request.headers)
       headers.set('authorization', `Bearer ${token}`)
       // Following a redirect would carry the bearer to wherever the Location points.
       return fetch(new Request(request.clone(), { headers, redirect: 'manual' }))
     }
     const token = await getAccessToken()
-    const response = await send(token)
+    let response = await send(token)
     const challenge = response.headers.get('www-authenticate')
     // A challenge the browser hides from us (CORS) counts as invalid_token.
-    if (response.status !== 401 || (challenge && !/invalid_token/.test(challenge))) {
-      return response
+    if (response.status === 401 && !(challenge && !/invalid_token/.test(challenge))) {
+      response = await send((await refresh(token)).accessToken)
     }
-    return send((await refresh(token)).accessToken)
+    // An answer for a session that ended meanwhile is not handed to the next user's page.
+    assertGeneration(started)
+    return response
   }
 
   async function logout(logoutOptions: LogoutOptions = {}): Promise<void> {
     const previous = session
     signOutLocally()
-    let as: AuthorizationServer
+    let as: AuthorizationServer | undefined
     try {
       as = await metadata()
-    } catch {
-      return
+    } catch (error) {
+      // Only a server sign-out needs the metadata; the local one is done.
+      if (logoutOptions.endSession) throw error
     }
-    if (previous?.refreshToken && as.revocation_endpoint) {
+    const server = as
+    const refreshToken = previous?.refreshToken
+    if (refreshToken && server?.revocation_endpoint) {
       try {
         // The answer does not matter: the local session is gone either way.
-        await revocationRequest(as, client, auth, previous.refreshToken, requestOptions)
+        await requests.run('revocation_endpoint', (signal) =>
+          revocationRequest(server, client, auth, refreshToken, { ...requestOptions, signal }),
+        )
       } catch {
         // The local session is already gone; the server's refresh token expires on its own.
       }
     }
-    if (logoutOptions.redirect && as.end_session_endpoint) {
-      const url = new URL(as.end_session_endpoint)
-      url.searchParams.set('client_id', options.clientId)
-      if (previous?.idToken) url.searchParams.set('id_token_hint', previous.idToken)
-      if (postLogoutRedirectUri) {
-        url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri)
-      }
-      navigate(url)
+    if (!logoutOptions.endSession || !as) return
+    if (!as.end_session_endpoint) {
+      throw new LoginError('end_session_unsupported', 'no "end_session_endpoint" advertised')
     }
+    navigate(
+      withParams(as.end_session_endpoint, {
+        client_id: options.clientId,
+        id_token_hint: previous?.idToken,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+      }),
+    )
   }
 
   return {
     login,
     handleCallback,
     getAccessToken,
+    async getIdToken() {
+      const { idToken } = await freshSession()
+      if (!idToken) throw new LoginError('not_signed_in', 'no "id_token" (openid not in "scope")')
+      return idToken
+    },
     fetch: authorizedFetch,
     logout,
     subscribe(listener) {
@@ -604,7 +713,8 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     },
     getSnapshot: () => snapshot,
     close() {
-      remoteRefresh?.end()
+      remote?.end()
+      requests.abortAll()
       channel?.close()
     },
   }
@@ -622,10 +732,13 @@ function stripCallbackParams(url: URL): string | undefined {
   return clean.href
 }
 
-/** Runs `task` under a Web Lock shared by the app's tabs, or directly where there are none. */
-async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-  return locks ? await locks.request(name, task) : task()
+/** `base` with each defined, non-empty parameter set. */
+function withParams(base: string, params: Record<string, string | undefined>): URL {
+  const url = new URL(base)
+  for (const [name, value] of Object.entries(params)) {
+    if (value) url.searchParams.set(name, value)
+  }
+  return url
 }
 
 const notSignedIn = () => new LoginError('not_signed_in', 'nobody is signed in')

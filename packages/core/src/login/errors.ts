@@ -18,7 +18,10 @@ export type LoginErrorCode =
   | 'invalid_grant'
   /** The token endpoint answered with an error, a bad body or an invalid ID token. */
   | 'token_response_invalid'
-  /** Server metadata could not be fetched or is unusable. */
+  /**
+   * Server metadata could not be fetched or is unusable, or its `issuer` is not the configured
+   * one (the message names both).
+   */
   | 'discovery_failed'
   /** A token is needed but nobody is signed in. */
   | 'not_signed_in'
@@ -28,10 +31,23 @@ export type LoginErrorCode =
   | 'popup_blocked'
   /** The user closed the sign-in popup before it finished. */
   | 'popup_closed'
-  /** The popup sign-in did not finish in time. */
+  /** The popup sign-in, or a request to the authorization server, did not finish in time. */
   | 'timeout'
-  /** The popup sign-in was cancelled through its `AbortSignal`. */
+  /**
+   * The popup sign-in was cancelled through its `AbortSignal`, or sign-out or `close()` cut a
+   * sign-in or request short.
+   */
   | 'aborted'
+  /**
+   * The user signed out, or another user signed in, while this sign-in, refresh or request was
+   * under way: its tokens were discarded.
+   */
+  | 'session_changed'
+  /**
+   * `logout({ endSession: true })` was asked for, but the server advertises no
+   * `end_session_endpoint`: the local session is gone, the server's session is not.
+   */
+  | 'end_session_unsupported'
 
 /**
  * A sign-in, token or sign-out failure. Branch on `code`; the underlying error stays on `cause`.

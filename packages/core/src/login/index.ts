@@ -1,5 +1,6 @@
 // Public API of the PKCE login client (`@oauth-connect/core/login`).
 export { InvalidArgumentError, isOAuthConnectError, OAuthConnectError } from '../errors.ts'
+export { type StandardClaims, standardClaims } from './claims.ts'
 export {
   type AuthSnapshot,
   type AuthStatus,
@@ -14,5 +15,18 @@ export {
 } from './createLoginClient.ts'
 export { LoginError, type LoginErrorCode } from './errors.ts'
 export { type PopupLogin, popupLogin } from './popup.ts'
-export type { DiscoveredServer, ExplicitServer, LoginServer } from './server.ts'
-export type { IdTokenClaims } from './session.ts'
+export { REQUEST_TIMEOUT_MS } from './requests.ts'
+export {
+  type DiscoveredServer,
+  type ExplicitServer,
+  type FixedServer,
+  fixedEndpoints,
+  type LoginServer,
+} from './server.ts'
+export type { IdTokenClaims, Session } from './session.ts'
+export {
+  REMOTE_REFRESH_WAIT_MS,
+  type RemoteRefresh,
+  type SessionStore,
+  sessionStore,
+} from './sessionStore.ts'

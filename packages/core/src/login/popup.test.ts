@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.ts'
 import { createLoginClient, type LoginClient } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
 import { POPUP_CLOSED_GRACE_MS, popupLogin } from './popup.ts'
+import { fixedEndpoints } from './server.ts'
 import { type AuthServer, startAuthServer } from './test/authServer.ts'
 
 let server: AuthServer
@@ -37,11 +38,11 @@ afterEach(async () => {
 function makeClient(withPopup = true): LoginClient {
   // Fixed endpoints: no discovery request, so fake timers never wait on the network.
   return createLoginClient(
-    {
+    fixedEndpoints({
       issuer: server.issuer,
       authorizationEndpoint: `${server.issuer}/oauth2/auth`,
       tokenEndpoint: `${server.issuer}/oauth2/token`,
-    },
+    }),
     {
       clientId: server.clientId,
       redirectUri: `${location.origin}/callback`,
@@ -149,7 +150,7 @@ describe('popup sign-in', () => {
     postFromPopup(envelope(await approveInPopup()))
     await vi.advanceTimersByTimeAsync(1_000)
     expect(server.log()).toEqual([])
-    expect(client.getSnapshot().status).toBe('signed-out')
+    expect(client.getSnapshot()).toMatchObject({ status: 'error', error: settled })
   })
 
   it('[SEC-17] reports popup_closed after the grace period when the user closes it', async () => {

@@ -1,13 +1,12 @@
 import { listenOnBroadcast } from '../connect/broadcast.ts'
-import { watchClosed } from '../connect/closed.ts'
-import { connectEnv } from '../connect/env.ts'
+import { handOff } from '../connect/handoff.ts'
 import { listenForMessage } from '../connect/message.ts'
 import { openPopup, type PopupHandle } from '../connect/popup.ts'
-import { startTimeout } from '../connect/timeout.ts'
+import { CLOSED_GRACE_MS, startRace } from '../connect/race.ts'
 import { LoginError } from './errors.ts'
 
-/** How long a closed-looking popup may still deliver a late callback. */
-export const POPUP_CLOSED_GRACE_MS = 1_000
+/** How long a closed-looking popup may still deliver a late callback: the toolkit's one grace. */
+export const POPUP_CLOSED_GRACE_MS = CLOSED_GRACE_MS
 
 /** The message the popup's callback page sends to the opener, on both channels. */
 interface LoginEnvelope {
@@ -31,10 +30,11 @@ function parseEnvelope(data: unknown): string | undefined {
 }
 
 /**
- * Waits for the popup's callback page to hand back the callback URL of this attempt, racing the
- * connection flow's channels: an origin- and source-checked `message`, the attempt's
- * BroadcastChannel (which survives COOP), the popup closing, the timeout and the signal. Every
- * listener, timer and the popup itself are gone when it settles.
+ * Waits for the popup's callback page to hand back the callback URL of this attempt, on the
+ * connection flow's channel race: an origin- and source-checked `message`, the attempt's
+ * BroadcastChannel (which survives COOP), the popup closing (after the one grace period), the
+ * timeout and the signal. It settles once; every listener, timer and the popup itself are gone
+ * right after.
  *
  * @throws {LoginError} `popup_closed`, `timeout`, `aborted`, or what `navigate` rejects with
  */
@@ -48,70 +48,57 @@ function awaitPopupCallback(
     readonly navigate: () => Promise<void>
   },
 ): Promise<URL> {
-  const { redirectUri, state, signal } = options
-  const disposers: (() => void)[] = []
-  return new Promise<URL>((resolve, reject) => {
-    const fail = (code: 'popup_closed' | 'timeout' | 'aborted', message: string) =>
-      reject(new LoginError(code, message))
-    const accept = (href: string) => {
-      const url = new URL(href)
-      // Only this attempt's callback, on the registered redirect URI, counts.
-      if (
-        url.origin + url.pathname === redirectUri.origin + redirectUri.pathname &&
-        url.searchParams.get('state') === state
-      ) {
-        resolve(url)
-      }
+  const { redirectUri, state } = options
+  const fail = (code: 'popup_closed' | 'timeout' | 'aborted', message: string) => () =>
+    new LoginError(code, message)
+  const race = startRace<URL | Error>({
+    timeoutMs: options.timeoutMs,
+    onTimeout: fail('timeout', 'the sign-in popup timed out'),
+    signal: options.signal,
+    onAbort: fail('aborted', 'the sign-in was aborted'),
+  })
+  race.add(() => popup.close())
+  const accept = (href: string) => {
+    const url = new URL(href)
+    // Only this attempt's callback, on the registered redirect URI, counts.
+    if (
+      url.origin + url.pathname === redirectUri.origin + redirectUri.pathname &&
+      url.searchParams.get('state') === state
+    ) {
+      race.settle(url)
     }
-    disposers.push(
-      listenForMessage({
-        allowedOrigins: [redirectUri.origin],
-        source: popup.window,
-        parse: parseEnvelope,
-        onMessage: accept,
-      }),
-      listenOnBroadcast({ name: channelName(state), parse: parseEnvelope, onMessage: accept }) ??
-        (() => {}),
-      startTimeout(options.timeoutMs, () => fail('timeout', 'the sign-in popup timed out')),
-      watchClosed(
-        () => popup.isClosed(),
-        () => {
-          disposers.push(
-            startTimeout(POPUP_CLOSED_GRACE_MS, () =>
-              fail('popup_closed', 'the sign-in popup was closed'),
-            ),
-          )
-        },
-      ),
-    )
-    if (signal) {
-      disposers.push(
-        connectEnv.listen(signal, 'abort', () => fail('aborted', 'the sign-in was aborted')),
+  }
+  race.add(
+    listenForMessage({
+      allowedOrigins: [redirectUri.origin],
+      source: popup.window,
+      parse: parseEnvelope,
+      onMessage: accept,
+    }),
+  )
+  race.add(listenOnBroadcast({ name: channelName(state), parse: parseEnvelope, onMessage: accept }))
+  race.watch(popup.isClosed, 500, fail('popup_closed', 'the sign-in popup was closed'))
+  if (!race.done()) {
+    options
+      .navigate()
+      .catch((error: unknown) =>
+        race.settle(error instanceof Error ? error : new Error(String(error))),
       )
-      if (signal.aborted) fail('aborted', 'the sign-in was aborted')
-    }
-    options.navigate().catch(reject)
-  }).finally(() => {
-    for (const dispose of disposers) dispose()
-    popup.close()
+  }
+  return race.promise.then((value) => {
+    if (value instanceof URL) return value
+    throw value
   })
 }
 
 /**
  * On the callback page inside the popup: hands the callback URL to the opener, by `postMessage`
- * to the app's own origin (never `'*'`) and on the attempt's BroadcastChannel, then closes.
+ * to the app's own origin (never `'*'`) and on the attempt's BroadcastChannel, then closes, through
+ * the connection flow's hand-off.
  */
 function forwardPopupCallback(url: URL, state: string): void {
   const envelope: LoginEnvelope = { type: 'oauth-connect:login', version: 1, url: url.href }
-  try {
-    ;(window.opener as Window | null)?.postMessage(envelope, location.origin)
-  } catch {
-    // A cut or cross-origin opener: the BroadcastChannel below still reaches the app.
-  }
-  const channel = connectEnv.channel(channelName(state))
-  channel?.postMessage(envelope)
-  channel?.close()
-  connectEnv.close()
+  handOff(envelope, channelName(state))
 }
 
 /** What popup mode needs, passed to `createLoginClient` as its `popup` option. */
