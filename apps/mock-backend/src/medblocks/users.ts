@@ -45,6 +45,20 @@ export const seededUsers: readonly SeededUser[] = [
       birthDate: '1974-12-25',
     },
   },
+  {
+    // Used only by the demo's b.well end-to-end tests, whose faults match this user.
+    username: 'casey.lin',
+    password: 'casey-password',
+    name: 'Casey Lin',
+    patient: {
+      resourceType: 'Patient',
+      id: 'casey-lin',
+      identifier: [{ system: mrnSystem, value: 'CASEY-1003' }],
+      name: [{ use: 'official', family: 'Lin', given: ['Casey'], text: 'Casey Lin' }],
+      gender: 'other',
+      birthDate: '1992-06-14',
+    },
+  },
 ]
 
 /** Looks a user up by username (the account id and the token's `sub`). */
