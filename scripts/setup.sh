@@ -19,6 +19,19 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# redis-server: the server package's Redis token store is tested against a real Redis.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's redis-server"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "setup: redis-server is missing and cannot be installed here (needs root and apt-get)."
+    echo "setup: install it yourself (e.g. sudo apt-get install redis-server, or brew install redis);"
+    echo "setup: without it the Redis token store tests of packages/server fail."
+  fi
+fi
+
 echo "setup: installing dependencies"
 pnpm install
 
