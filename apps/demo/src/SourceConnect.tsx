@@ -1,6 +1,7 @@
 import type { ConnectionOutcome } from '@oauth-connect/core/connect'
-import { useBwellClient, useCreateConnection, useDataSource } from '@oauth-connect/react/bwell'
+import { bwellKeys, useBwell, useCreateConnection, useDataSource } from '@oauth-connect/react/bwell'
 import { ConnectProviderButton } from '@oauth-connect/ui'
+import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { allowedOrigins, logEvent, modeOptions } from './connect.ts'
 import { errorText } from './errorText.ts'
@@ -27,7 +28,13 @@ export function OAuthConnectButton({
   settings: Settings
   reconnect?: boolean
 }) {
-  const bwell = useBwellClient()
+  const { client: bwell, user } = useBwell()
+  const queryClient = useQueryClient()
+  const settled = (outcome: ConnectionOutcome) => {
+    setLatestOutcome({ sourceName: source.name, outcome })
+    // Any outcome may have changed the connection at b.well (stored, or expired): read it again.
+    if (user !== null) void queryClient.invalidateQueries({ queryKey: bwellKeys.connections(user) })
+  }
   return (
     <ConnectProviderButton
       connectionId={source.connectionId}
@@ -38,9 +45,7 @@ export function OAuthConnectButton({
       {...modeOptions(settings.mode)}
       getRedirectUrl={({ connectionId, signal }) => bwell.getOauthUrl(connectionId, { signal })}
       onEvent={logEvent(source.name)}
-      onSettled={(outcome: ConnectionOutcome) =>
-        setLatestOutcome({ sourceName: source.name, outcome })
-      }
+      onSettled={settled}
     />
   )
 }
