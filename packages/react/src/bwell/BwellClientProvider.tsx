@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@oauth-connect/core/connect'
 import { useQueryClient } from '@tanstack/react-query'
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react'
+import { createContext, type ReactNode, useContext, useLayoutEffect, useMemo, useRef } from 'react'
 import { bwellKeys } from './bwellKeys.ts'
 import type { BwellClient } from './client.ts'
 
@@ -33,7 +33,9 @@ export interface BwellClientProviderProps {
 export function BwellClientProvider({ client, user, children }: BwellClientProviderProps) {
   const queryClient = useQueryClient()
   const previous = useRef(user)
-  useEffect(() => {
+  // A layout effect runs before the children's passive effects start the next user's queries,
+  // so dropping the session cannot end those requests.
+  useLayoutEffect(() => {
     const before = previous.current
     previous.current = user
     if (before === user) return

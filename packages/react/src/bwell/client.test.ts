@@ -246,14 +246,17 @@ describe('createBwellClient: session', () => {
     const bwell = client()
     await bwell.getOauthUrl('a')
     identity = 'idp-token-bob'
-    await bwell.getOauthUrl('b')
+    // Concurrent calls of the next user share one new session; none of them fails.
+    await Promise.all([bwell.getOauthUrl('b'), bwell.getOauthUrl('b2')])
+    expect(stub.requests('getToken')).toHaveLength(2)
     const [, bob] = stub.requests('getToken')
     expect(bob?.headers.authorization).toBe('idp-token-bob')
     expect(bearerNumber(stub.requests('getOauthUrl')[1]?.headers.authorization)).toBe(2)
+    expect(bearerNumber(stub.requests('getOauthUrl')[2]?.headers.authorization)).toBe(2)
     bwell.signOut()
     await bwell.getOauthUrl('c')
     expect(stub.requests('getToken')).toHaveLength(3)
-    expect(bearerNumber(stub.requests('getOauthUrl')[2]?.headers.authorization)).toBe(3)
+    expect(bearerNumber(stub.requests('getOauthUrl')[3]?.headers.authorization)).toBe(3)
   })
 
   it('[SEC-27] should never let a session started for the previous user serve the next one', async () => {

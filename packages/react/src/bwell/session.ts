@@ -65,8 +65,10 @@ export class BwellSession {
   readonly #deps: SessionDeps
   #tokens: Tokens | undefined
   #pending: { identity: string; promise: Promise<Tokens> } | undefined
-  /** Bumped by `clear`, so an exchange that was running then never stores its tokens. */
+  /** Bumped whenever the session is dropped, so an exchange running then never stores its tokens. */
   #generation = 0
+  /** Bumped by `clear` (sign-out): requests started before it end with `session_ended`. */
+  #epoch = 0
 
   constructor(deps: SessionDeps) {
     this.#deps = deps
@@ -78,16 +80,17 @@ export class BwellSession {
    * @throws {BwellError} `no_identity_token`, `unauthorized`, `session_ended`, or the transport's errors
    */
   async accessToken(signal?: AbortSignal): Promise<string> {
-    const asked = this.#generation
+    const epoch = this.#epoch
     const identity = await this.#identity()
-    if (asked !== this.#generation) throw this.#ended()
+    // Signed out while the identity token was on its way: this request belongs to no one now.
+    if (epoch !== this.#epoch) throw this.#ended()
     // Another user's identity token: nothing of the previous session may serve this one.
     const owner = this.#tokens?.identity ?? this.#pending?.identity
-    if (owner !== undefined && owner !== identity) this.clear()
-    const generation = this.#generation
+    if (owner !== undefined && owner !== identity) this.#drop()
     const tokens = this.#tokens
     if (tokens && this.#deps.now() < tokens.refreshAt) return tokens.accessToken
-    if (this.#pending?.identity !== identity) {
+    let pending = this.#pending
+    if (!pending) {
       const started = this.#generation
       const promise = this.#exchange(identity, tokens).then(
         (next) => {
@@ -99,18 +102,17 @@ export class BwellSession {
           throw error
         },
       )
-      const pending = { identity, promise }
-      this.#pending = pending
+      const current = { identity, promise }
+      pending = current
+      this.#pending = current
       // Settled either way: the next caller starts afresh.
       void promise.then(
-        () => this.#settle(pending),
-        () => this.#settle(pending),
+        () => this.#settle(current),
+        () => this.#settle(current),
       )
     }
-    const pending = this.#pending
-    if (!pending) throw this.#ended()
     const next = await waitFor(pending.promise, signal)
-    if (generation !== this.#generation) throw this.#ended()
+    if (epoch !== this.#epoch || next.identity !== identity) throw this.#ended()
     return next.accessToken
   }
 
@@ -122,6 +124,11 @@ export class BwellSession {
 
   /** Drops the session, e.g. at sign-out. Requests still waiting for it reject with `session_ended`. */
   clear(): void {
+    this.#epoch += 1
+    this.#drop()
+  }
+
+  #drop(): void {
     this.#generation += 1
     this.#tokens = undefined
     this.#pending = undefined
