@@ -23,6 +23,7 @@ import { seededClientKeys } from './bwell/clientKeys.ts'
 import { seededBasicCredentials } from './bwell/dataSources.ts'
 import type { ManualClock } from './clock.ts'
 import type { Origins } from './config.ts'
+import type { FaultKind, FaultTarget } from './faults.ts'
 import { signingKey } from './keys.ts'
 import { spaClientId } from './medblocks/provider.ts'
 import { findUser, seededUsers } from './medblocks/users.ts'
@@ -49,25 +50,24 @@ export interface MockForTestsOptions {
 
 /** A fault the mock can inject; the body of `POST /__test__/faults` (see the mock's README). */
 export interface MockFault {
-  kind:
-    | 'latency'
-    | 'status'
-    | 'malformedJson'
-    | 'coop'
-    | 'shortTokenLifetime'
-    | 'expiredFlow'
-    | 'getTokenRefused'
-    | 'refreshRefused'
-    | 'bwellTokenExpired'
-  target?: string
+  kind: FaultKind
+  /** Required for `latency`, `status` and `malformedJson`; refused for the other kinds. */
+  target?: FaultTarget
+  /** Every key given must equal the request's value (`username` is the identity-provider user). */
   match?: Partial<
     Record<'operation' | 'providerId' | 'connectionId' | 'username' | 'clientId', string>
   >
+  /** How many matching requests it hits (default 1). */
   times?: number
+  /** `latency` only: how long the answer is held. */
   ms?: number
+  /** `status` only: the HTTP status (default 503). */
   status?: number
+  /** `shortTokenLifetime` only (Medblocks access tokens). */
   seconds?: number
 }
+
+export type { FaultKind, FaultTarget } from './faults.ts'
 
 /** A running mock, from {@link startMockForTests}. */
 export interface MockForTests {

@@ -298,7 +298,7 @@ describe('b.well connections', () => {
     expect(empty.body.errors[0].extensions.code).toBe('400')
   })
 
-  it('[SEC-5] should answer a replayed callback with unauthorized', async () => {
+  it('should answer a replayed callback with unauthorized (state and flow are single-use)', async () => {
     const { callbackUrl } = await runFlow(amy, 'blueridge-health-plan', 'allow')
     const replay = await fetch(callbackUrl, { redirect: 'manual' })
     expect(new URL(location(replay, callbackUrl)).searchParams.get('status_code')).toBe(
@@ -306,7 +306,7 @@ describe('b.well connections', () => {
     )
   })
 
-  it('[SEC-5] should answer a callback with a missing, repeated or foreign state with unauthorized', async () => {
+  it('should answer a callback with a missing, repeated or foreign state with unauthorized', async () => {
     const urlOf = async (id: string) =>
       new URL(
         (await amy.q(getOauthUrlQuery, { connectionId: id })).body.data.getOauthUrl.redirectUrl,

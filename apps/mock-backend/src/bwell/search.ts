@@ -1,4 +1,4 @@
-import { type ResultType, resultTypes, type SeededSource, seededSources } from './dataSources.ts'
+import { type SeededSource, seededSources } from './dataSources.ts'
 import { bwellError } from './errors.ts'
 
 /** b.well SDK's page-size default, and the range it allows. */
@@ -174,9 +174,4 @@ export function toResult(source: SeededSource, distance: number | undefined) {
     score: null,
     scores: null,
   }
-}
-
-/** Narrows a string to a result type. */
-export function isResultType(value: string): value is ResultType {
-  return (resultTypes as readonly string[]).includes(value)
 }

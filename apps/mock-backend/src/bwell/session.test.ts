@@ -37,6 +37,22 @@ describe('b.well session', () => {
     }
   })
 
+  it('should keep the seeded client keys byte-stable, so the demo and e2e can hard-code them', () => {
+    expect(mock.clientKeys).toEqual({
+      hosted:
+        'eyJlbnYiOiJsb2NhbCIsImNsaWVudElkIjoib2F1dGgtY29ubmVjdC1kZW1vLWhvc3RlZCIsIm9yZ2FuaXphdGlvbklkIjoib2F1dGgtY29ubmVjdCJ9',
+      customRedirect:
+        'eyJlbnYiOiJsb2NhbCIsImNsaWVudElkIjoib2F1dGgtY29ubmVjdC1kZW1vLXJlZGlyZWN0Iiwib3JnYW5pemF0aW9uSWQiOiJvYXV0aC1jb25uZWN0In0=',
+    })
+  })
+
+  it('should refuse identityTokenFor a user that is not seeded, with a TypeError and a code', async () => {
+    await expect(mock.identityTokenFor('mallory')).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'unknown_user',
+    })
+  })
+
   it('should decode the seeded keys to base64 JSON with env and clientId', () => {
     const decoded = JSON.parse(Buffer.from(mock.clientKeys.hosted, 'base64').toString('utf8'))
     expect(decoded).toEqual(clientKeyContents.hosted)
