@@ -8,6 +8,7 @@ import { startBrowserSession } from './harness/session.mjs'
 import { runLatency } from './latency.mjs'
 import { runLeaks } from './leaks.mjs'
 import { repoRoot } from './lib/paths.mjs'
+import { redisFleetSection, runRedisFleet } from './redis-fleet.mjs'
 import { runSize } from './size.mjs'
 import { runTokenSource } from './token-source.mjs'
 
@@ -105,6 +106,7 @@ if (session.ok) {
   leaks = { ok: false, error: session.error }
 }
 const tokens = await attempt('token source', runTokenSource)
+const redisFleet = await attempt('token source through Redis', runRedisFleet)
 
 /** @type {string[]} */
 const failures = []
@@ -332,6 +334,9 @@ if (tokens.ok) {
   failures.push(`token source: ${tokens.error}`)
   out.push(`Could not run: ${tokens.error}`, '')
 }
+
+// 5. Token source through Redis
+out.push(...redisFleetSection(redisFleet, { table, runTable, failures }))
 
 const file = join(repoRoot, 'BENCHMARKS.md')
 writeFileSync(file, `${out.join('\n').trimEnd()}\n`)

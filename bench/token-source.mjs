@@ -49,10 +49,10 @@ async function loadServerPackage() {
 }
 
 /**
- * A client-credentials token endpoint that counts its requests.
+ * A client-credentials token endpoint that counts its requests (`expires_in: 3600`).
  * @returns {Promise<{ url: string, requests: () => number, close: () => Promise<void> }>}
  */
-async function startTokenServer() {
+export async function startTokenServer() {
   let requests = 0
   const server = createServer((req, res) => {
     requests += 1
