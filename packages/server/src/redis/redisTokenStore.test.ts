@@ -81,6 +81,8 @@ async function member(
     client: client ?? (await connect()),
     encryptionKey: KEY,
     lockPollMs: 5,
+    // Generous, so that a loaded machine is not taken for a slow Redis; fault tests set less.
+    commandTimeoutMs: 5_000,
     onEvent: (event) => events.push(event),
     now,
     ...storeOptions,
@@ -482,7 +484,7 @@ describe('createRedisTokenStore', { timeout: 60_000 }, () => {
 
     it('should fall back when Redis is paused, and return to it when it answers', async () => {
       const fleet = await Promise.all(
-        Array.from({ length: 2 }, () => member({ commandTimeoutMs: 100, retryAfterMs: 20 })),
+        Array.from({ length: 2 }, () => member({ commandTimeoutMs: 1_000, retryAfterMs: 20 })),
       )
       await Promise.all(fleet.map(({ source }) => source.getToken()))
 
