@@ -153,7 +153,8 @@ const yogaInputCodes = new Set([
 
 /**
  * Reshapes every error of a GraphQL response into b.well's: `extensions` holds only `code` and
- * `resource`; anything yoga raised is `400` (its message kept) or a masked `500`.
+ * `resource`. Parse, validation and variable errors are `400` (their message kept); anything
+ * else without b.well's shape (yoga's masked errors, a resolver bug) is a masked `500`.
  */
 export function toBwellErrors(body: unknown): unknown {
   if (!isRecord(body) || !Array.isArray(body.errors)) return body
@@ -168,7 +169,13 @@ export function toBwellErrors(body: unknown): unknown {
     if (isBwellErrorCode(ext.code) && isRecord(ext.resource)) {
       return { message, ...located, extensions: { code: ext.code, resource: ext.resource } }
     }
-    if (typeof ext.code === 'string' && yogaInputCodes.has(ext.code)) {
+    // A request-level error without a code (graphql-js' variable coercion) is the caller's too.
+    const requestError =
+      isRecord(error) &&
+      typeof raw.message === 'string' &&
+      ext.code === undefined &&
+      !Array.isArray(raw.path)
+    if ((typeof ext.code === 'string' && yogaInputCodes.has(ext.code)) || requestError) {
       return { message, ...located, extensions: bwellExtensions('400', message) }
     }
     const text = 'an internal error occurred'
