@@ -14,6 +14,8 @@ export type {
   StyleProps,
 } from './buttonState.ts'
 export { ConnectProviderButton, type ConnectProviderButtonProps } from './ConnectProviderButton.tsx'
+export * from './Credentials.ts'
+export { CredentialsForm, type CredentialsFormProps } from './CredentialsForm.tsx'
 export { LiveRegion, type LiveRegionProps } from './LiveRegion.tsx'
 export {
   type AuthMessages,
