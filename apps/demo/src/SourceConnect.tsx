@@ -1,6 +1,6 @@
 import type { ConnectionOutcome } from '@oauth-connect/core/connect'
 import { bwellKeys, useBwell, useCreateConnection, useDataSource } from '@oauth-connect/react/bwell'
-import { ConnectProviderButton } from '@oauth-connect/ui'
+import { ConnectProviderButton, CredentialsForm } from '@oauth-connect/ui'
 import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { allowedOrigins, logEvent, modeOptions } from './connect.ts'
@@ -51,8 +51,9 @@ export function OAuthConnectButton({
 }
 
 /**
- * A `BASIC` source: "Connect {name}" shows a username and password form, whose answer goes to
- * b.well's `createConnection` once. The password lives in the field only: it is never stored.
+ * A `BASIC` source: "Connect {name}" shows `<CredentialsForm>`, whose username and password go to
+ * b.well's `createConnection` once. The password lives in its field until submit: it is never
+ * stored, logged or put in state.
  */
 export function CredentialsConnect({
   source,
@@ -64,14 +65,6 @@ export function CredentialsConnect({
   const id = useId()
   const [open, setOpen] = useState(false)
   const create = useCreateConnection()
-  const verb = reconnect ? 'Reconnect' : 'Connect'
-  if (create.isSuccess) {
-    return (
-      <p role="status" className="hint">
-        {source.name} is connected.
-      </p>
-    )
-  }
   return (
     <div className="credentials">
       <button
@@ -80,47 +73,19 @@ export function CredentialsConnect({
         aria-controls={`${id}-form`}
         onClick={() => setOpen(!open)}
       >
-        {verb} {source.name}
+        {reconnect ? 'Reconnect' : 'Connect'} {source.name}
       </button>
       {open && (
-        <form
-          id={`${id}-form`}
-          aria-label={`Sign in to ${source.name}`}
-          onSubmit={(event) => {
-            event.preventDefault()
-            const form = event.currentTarget
-            const data = new FormData(form)
-            const username = String(data.get('username') ?? '')
-            const password = String(data.get('password') ?? '')
-            form.reset()
-            create
-              .createConnection({ connectionId: source.connectionId, username, password })
-              .catch(() => {
-                // Shown from the mutation's error below.
-              })
-          }}
-        >
-          <div className="field">
-            <label htmlFor={`${id}-username`}>Username</label>
-            <input id={`${id}-username`} name="username" autoComplete="off" required />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`}>Password</label>
-            <input
-              id={`${id}-password`}
-              name="password"
-              type="password"
-              autoComplete="off"
-              required
-            />
-          </div>
-          <button type="submit" disabled={create.isPending}>
-            {create.isPending ? 'Connecting…' : `Connect with these credentials`}
-          </button>
-          <div role="alert">
-            {create.isError && `Could not connect ${source.name}: ${errorText(create.error)}`}
-          </div>
-        </form>
+        <div id={`${id}-form`} role="group" aria-label={`Sign in to ${source.name}`}>
+          <CredentialsForm
+            providerName={source.name}
+            messages={{ submit: 'Connect with these credentials' }}
+            onSubmit={(credentials) =>
+              create.createConnection({ connectionId: source.connectionId, ...credentials })
+            }
+            errorMessage={(error) => `Could not connect {provider}: ${errorText(error)}`}
+          />
+        </div>
       )}
     </div>
   )
