@@ -80,7 +80,7 @@ export interface MockForTests {
    * flow on b.well's hosted completion page; `customRedirect` on `{appOrigin}/connect/callback?status_code=…`.
    */
   clientKeys: { hosted: string; customRedirect: string }
-  /** The seeded identity-provider users (Medblocks-style server): `amy.shaw`, `james.chalmers`. */
+  /** The seeded identity-provider users (Medblocks-style server's `seededUsers`, e.g. `amy.shaw`, `james.chalmers`). */
   usernames: readonly string[]
   /** Username and password per `BASIC` data source slug, accepted by `createConnection`. */
   basicCredentials: Readonly<Record<string, { username: string; password: string }>>
