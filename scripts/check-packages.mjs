@@ -1,8 +1,11 @@
-// Package checks: build every published package, then publint --strict and attw --pack on each.
+// Package checks: build every published package, then publint --strict and attw --pack on each,
+// then type-check scripts/consumer against the packed packages with the lowest supported
+// TypeScript and the current one (scripts/lib/consumer.mjs).
 // Writes reports/packages.json ([{ name, check, ok }]) for the summary line.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { checkConsumer } from './lib/consumer.mjs'
 
 const packages = readdirSync('packages').map((dir) => join('packages', dir))
 const results = []
@@ -33,6 +36,12 @@ for (const dir of packages) {
       dir,
     ),
   })
+}
+
+if (results.filter((r) => r.check === 'build').every((r) => r.ok)) {
+  results.push(...checkConsumer({ root: process.cwd() }))
+} else {
+  results.push({ name: 'consumer', check: 'packed packages type-check', ok: false })
 }
 
 mkdirSync('reports', { recursive: true })
