@@ -4,6 +4,7 @@ import {
   amy,
   connectButton,
   expect,
+  findProvider,
   lastAttempt,
   openConsentPopup,
   pageLoad,
@@ -74,4 +75,25 @@ test('the callback pages have no axe violation', async ({ page }, testInfo) => {
   await page.goto('/connect/callback')
   await expect(page.getByText('There is no connection attempt to finish here.')).toBeVisible()
   await checkState(page, testInfo, 'connect-callback-empty')
+})
+
+test('the credentials form with its error, the pager and the connections have no axe violation', async ({
+  page,
+}, testInfo) => {
+  const provider = 'Greenleaf Rx'
+  await signIn(page, amy)
+  await expect(panels(page).connect.getByRole('navigation', { name: 'Result pages' })).toBeVisible(
+    pageLoad,
+  )
+  const item = await findProvider(page, provider)
+  await item.getByRole('button', { name: `Connect ${provider}` }).click()
+  const form = item.getByRole('group', { name: `Sign in to ${provider}` })
+  await form.getByLabel('Username').fill('greenleaf-rx.member')
+  await form.getByLabel('Password').fill('not-the-password')
+  await form.getByRole('button', { name: 'Connect with these credentials' }).click()
+  await expect(form.getByRole('alert')).toContainText(`Could not connect ${provider}`, pageLoad)
+  await expect(
+    panels(page).connect.getByText(/^(Your connections|You have no connections yet\.)$/),
+  ).toBeVisible(pageLoad)
+  await checkState(page, testInfo, 'credentials-error')
 })
