@@ -257,7 +257,7 @@ class ClientCredentialsTokenSource implements TokenSource {
           if (fresh !== undefined) return fresh
           return await this.#requestAndStore()
         } finally {
-          await lock?.release().catch(() => undefined)
+          if (lock !== undefined) await quietly(() => lock.release())
         }
       }
       if (poll >= polls) break
@@ -289,13 +289,13 @@ class ClientCredentialsTokenSource implements TokenSource {
     if (response.status !== 401) return response
     await response.body?.cancel()
     // Another caller may already have replaced the token; then reuse theirs, no new request.
-    await this.#store.delete(this.#key, first.accessToken).catch(() => undefined)
+    await quietly(() => this.#store.delete(this.#key, first.accessToken))
     const second = await this.getToken()
     return this.#fetch(withBearer(spare, second))
   }
 
   invalidate(): void {
-    this.#store.delete(this.#key).catch(() => undefined)
+    void quietly(() => this.#store.delete(this.#key))
   }
 
   async #requestToken(): Promise<StoredToken> {
@@ -392,6 +392,15 @@ class ClientCredentialsTokenSource implements TokenSource {
 
   [inspect.custom](): string {
     return `TokenSource ${inspect(this.#describe())}`
+  }
+}
+
+/** Runs a store operation whose failure must not reach the caller (sync throws included). */
+async function quietly(operation: () => Promise<unknown>): Promise<void> {
+  try {
+    await operation()
+  } catch {
+    // A store fault never fails the token source; the store reports its own faults.
   }
 }
 
