@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type RedisServer, startRedis } from './redis/test/redisServer.ts'
 import { runCli } from './runCli.ts'
 import { startServer, type TestServer, tokenReply } from './test/httpServer.ts'
+import { secretForms } from './test/secretForms.ts'
 
 const SECRET = 'cli-s3cret/välue'
 const CLIENT_ID = 'medblocks-backend'
@@ -74,25 +75,6 @@ afterEach(async () => {
   await server.close()
 })
 
-/** Every form the secret travels in, or could be echoed back in. */
-function secretForms(): string[] {
-  const strict = (v: string) =>
-    encodeURIComponent(v).replace(/[-_.!~*'()]|%20/g, (m) =>
-      m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
-    )
-  return [
-    SECRET,
-    encodeURIComponent(SECRET),
-    new URLSearchParams({ s: SECRET }).toString().slice(2),
-    strict(SECRET),
-    Buffer.from(`${strict(CLIENT_ID)}:${strict(SECRET)}`).toString('base64'),
-    Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64'),
-    Buffer.from(SECRET).toString('base64'),
-    JSON.stringify(SECRET).slice(1, -1),
-    'cli-s3cret/v\\u00e4lue',
-  ]
-}
-
 describe('oauth-connect-token', () => {
   it('should print the expiry and the unverified claims but not the token or secret', async () => {
     const result = await run([
@@ -111,7 +93,8 @@ describe('oauth-connect-token', () => {
     expect(result.stdout).toContain(`"sub": "${CLIENT_ID}"`)
     expect(result.stdout).toContain('"typ": "at+jwt"')
     expect(result.stdout).not.toContain(jwt)
-    for (const form of secretForms()) expect(`${result.stdout}${result.stderr}`).not.toContain(form)
+    for (const form of secretForms(SECRET, CLIENT_ID))
+      expect(`${result.stdout}${result.stderr}`).not.toContain(form)
     const [request] = server.requests
     expect(request?.path).toBe('/oauth2/token')
     expect(request?.headers.authorization).toBe(
@@ -153,7 +136,7 @@ describe('oauth-connect-token', () => {
 
   it('[SEC-33] should print no form of the secret when the token endpoint echoes it', async () => {
     for (const preset of ['medblocks', 'opescare', 'bwell']) {
-      for (const echoed of secretForms()) {
+      for (const echoed of secretForms(SECRET, CLIENT_ID)) {
         server.handle((request) =>
           request.path === '/.well-known/openid-configuration'
             ? { json: { issuer: server.origin, token_endpoint: `${server.origin}/oauth2/token` } }
@@ -172,7 +155,7 @@ describe('oauth-connect-token', () => {
 
         expect(result.code).toBe(1)
         expect(result.stderr).toContain('TokenRequestError [ERR_TOKEN_REQUEST_FAILED]')
-        for (const form of secretForms()) {
+        for (const form of secretForms(SECRET, CLIENT_ID)) {
           expect(`${result.stdout}${result.stderr}`).not.toContain(form)
         }
       }

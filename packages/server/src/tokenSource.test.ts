@@ -9,6 +9,7 @@ import {
 } from './errors.ts'
 import { Secret } from './secret.ts'
 import { startServer, type TestServer, tokenReply } from './test/httpServer.ts'
+import { secretForms } from './test/secretForms.ts'
 import {
   createTokenSource,
   DEFAULT_TOKEN_REUSE_SECONDS,
@@ -16,37 +17,6 @@ import {
   MIN_TOKEN_REUSE_SECONDS,
   type TokenSourceOptions,
 } from './tokenSource.ts'
-
-/** Every form a client secret travels in, or could be echoed back in. */
-function encodedForms(secret: string, clientId: string): string[] {
-  const strict = (v: string) =>
-    encodeURIComponent(v).replace(/[-_.!~*'()]|%20/g, (m) =>
-      m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
-    )
-  const form = new URLSearchParams({ s: secret }).toString().slice(2)
-  const basic = Buffer.from(`${strict(clientId)}:${strict(secret)}`).toString('base64')
-  const json = JSON.stringify(secret).slice(1, -1)
-  const jsonAscii = json.replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
-  return [
-    ...new Set([
-      secret,
-      encodeURIComponent(secret),
-      encodeURIComponent(secret).toLowerCase(),
-      form,
-      strict(secret),
-      basic,
-      basic.replace(/=+$/, ''),
-      Buffer.from(`${clientId}:${secret}`).toString('base64'),
-      Buffer.from(secret).toString('base64'),
-      Buffer.from(secret).toString('base64url'),
-      json,
-      jsonAscii,
-    ]),
-  ]
-}
 
 const SECRET = 'se:cret/ä~ +s3cr3t'
 const START = Date.UTC(2026, 0, 1)
@@ -676,7 +646,7 @@ describe('createTokenSource', () => {
   })
 
   describe('secrets echoed back', () => {
-    const forms = encodedForms(SECRET, 'my client:1')
+    const forms = secretForms(SECRET, 'my client:1')
 
     it('[SEC-33] should know the forms the secret travels in', () => {
       expect(forms.length).toBeGreaterThan(6)
