@@ -13,6 +13,7 @@ import type {
   SearchHealthResourcesInput,
   SearchHealthResourcesResults,
 } from './types.ts'
+import { useRequestConnection } from './useConnectionMutations.ts'
 import { useDataSource } from './useDataSource.ts'
 import { useHealthResourceSearch } from './useHealthResourceSearch.ts'
 import { useMemberConnections } from './useMemberConnections.ts'
@@ -274,6 +275,31 @@ describe('useMemberConnections', () => {
     expect(result.current.data).toEqual([])
     expect(scripted.client.getSubscriptionConnections).toHaveBeenCalledTimes(1)
     expect(scripted.client.getMemberConnections).not.toHaveBeenCalled()
+  })
+})
+
+describe('mutations', () => {
+  it('should refetch the connections after a successful mutation, then call onSuccess', async () => {
+    const issues = [{ code: 'informational', severity: 'information', details: 'received' }]
+    scripted.client.requestConnection.mockImplementation(() => scripted.later(() => issues))
+    const onSuccess = vi.fn()
+    const { result } = renderHook(
+      () => ({
+        connections: useMemberConnections(),
+        request: useRequestConnection({ onSuccess }),
+      }),
+      { wrapper },
+    )
+    await tick(200)
+    expect(scripted.client.getMemberConnections).toHaveBeenCalledTimes(1)
+    act(() => result.current.request.mutate({ institution: 'Lakeside Clinic' }))
+    await tick(400)
+    expect(scripted.client.requestConnection).toHaveBeenCalledWith({
+      institution: 'Lakeside Clinic',
+    })
+    expect(scripted.client.getMemberConnections).toHaveBeenCalledTimes(2)
+    expect(onSuccess).toHaveBeenCalledTimes(1)
+    expect(result.current.request.data).toEqual(issues)
   })
 })
 
