@@ -1,49 +1,21 @@
-import { AuthProvider, useAuth } from '@oauth-connect/react'
-import { BwellClientProvider } from '@oauth-connect/react/bwell'
-import { type ReactNode, useEffect, useRef } from 'react'
+import { AuthProvider } from '@oauth-connect/react'
 import { identityTokenFor, loginClientFor } from './auth.ts'
-import { bwellClientFor, signOutOfBwell } from './bwell.ts'
+import { BwellSession } from './BwellSession.tsx'
 import { ConnectCallback } from './ConnectCallback.tsx'
 import { ConnectPanel } from './ConnectPanel.tsx'
 import { patientUrl } from './config.ts'
 import { EventLogPanel } from './EventLogPanel.tsx'
-import { eventLog } from './eventLog.ts'
 import { LoginCallback } from './LoginCallback.tsx'
-import { clearLatestOutcome } from './latestOutcome.ts'
 import { useLocation } from './location.ts'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { SignInPanel } from './SignInPanel.tsx'
 import { SystemAccessPanel } from './SystemAccessPanel.tsx'
-import { readSettings, returnTargetOf, type Settings, tokenStorageFor } from './settings.ts'
+import { readSettings, type Settings, tokenStorageFor } from './settings.ts'
 
 // The storage of the page's first URL decides the client: it holds the tokens for the page's life.
 const initialStorage = tokenStorageFor(location.pathname, location.search)
 
 const getIdentityToken = identityTokenFor(initialStorage)
-
-/**
- * The b.well session of the signed-in user, under the client key of the chosen return target. A
- * new user (or none) drops every b.well session and every b.well query of the previous one, and
- * the demo's own record of their attempts.
- */
-function BwellSession({ settings, children }: { settings: Settings; children: ReactNode }) {
-  const auth = useAuth()
-  const user = auth.status === 'signed-in' ? (auth.claims?.sub ?? null) : null
-  const previous = useRef(user)
-  useEffect(() => {
-    if (previous.current === user) return
-    previous.current = user
-    signOutOfBwell()
-    eventLog.clear()
-    clearLatestOutcome()
-  }, [user])
-  const client = bwellClientFor(returnTargetOf(settings.mode), getIdentityToken)
-  return (
-    <BwellClientProvider client={client} user={user}>
-      {children}
-    </BwellClientProvider>
-  )
-}
 
 function Home({ settings }: { settings: Settings }) {
   return (
@@ -76,7 +48,7 @@ export function App() {
   const client = loginClientFor(initialStorage)
   return (
     <AuthProvider client={client} fhirBaseUrl={patientUrl.replace(/\/Patient$/, '')}>
-      <BwellSession settings={settings}>
+      <BwellSession settings={settings} getIdentityToken={getIdentityToken}>
         {pathname === '/callback' ? (
           <LoginCallback />
         ) : pathname === '/connect/callback' ? (

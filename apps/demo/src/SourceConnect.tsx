@@ -76,7 +76,8 @@ export function CredentialsConnect({
         {reconnect ? 'Reconnect' : 'Connect'} {source.name}
       </button>
       {open && (
-        <div id={`${id}-form`} role="group" aria-label={`Sign in to ${source.name}`}>
+        <fieldset id={`${id}-form`} className="credentials-box">
+          <legend>Sign in to {source.name}</legend>
           <CredentialsForm
             providerName={source.name}
             messages={{ submit: 'Connect with these credentials' }}
@@ -85,7 +86,7 @@ export function CredentialsConnect({
             }
             errorMessage={(error) => `Could not connect {provider}: ${errorText(error)}`}
           />
-        </div>
+        </fieldset>
       )}
     </div>
   )
