@@ -78,12 +78,12 @@ function scriptedClient(delay = 100) {
     ),
     getMemberConnections: vi.fn(() => later((): readonly Connection[] => [])),
     getSubscriptionConnections: vi.fn(() => later((): readonly Connection[] => [])),
-    initSdk: vi.fn(unused),
-    getOauthUrl: vi.fn(unused),
-    createConnection: vi.fn(unused),
-    disconnectConnection: vi.fn(unused),
-    deleteConnection: vi.fn(unused),
-    requestConnection: vi.fn(unused),
+    initSdk: vi.fn<BwellClient['initSdk']>(unused),
+    getOauthUrl: vi.fn<BwellClient['getOauthUrl']>(unused),
+    createConnection: vi.fn<BwellClient['createConnection']>(unused),
+    disconnectConnection: vi.fn<BwellClient['disconnectConnection']>(unused),
+    deleteConnection: vi.fn<BwellClient['deleteConnection']>(unused),
+    requestConnection: vi.fn<BwellClient['requestConnection']>(unused),
     signOut: vi.fn(),
   } satisfies BwellClient
   return { client, later }
