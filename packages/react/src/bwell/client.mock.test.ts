@@ -119,6 +119,21 @@ describe('b.well client against the mock', () => {
     expect(sent.filter((name) => name === 'GetToken')).toHaveLength(1)
   })
 
+  it('should treat explicit nulls in the search input as not given, as b.well does', async () => {
+    const bwell = clientFor('amy.shaw')
+    const given = await bwell.searchHealthResources({ paging: { pageNumber: 0, pageSize: 5 } })
+    const nulls = await bwell.searchHealthResources({
+      search: null,
+      filters: null,
+      orderBy: null,
+      searchLocation: null,
+      searchContext: null,
+      paging: { pageNumber: null, pageSize: 5 },
+    })
+    expect(nulls).toEqual(given)
+    expect(nulls.pagingInfo).toMatchObject({ pageNumber: 0, pageSize: 5 })
+  })
+
   it('should connect an OAUTH source through getOauthUrl and read it back in both shapes as it syncs', async () => {
     const bwell = clientFor('amy.shaw')
     await reset(bwell)
