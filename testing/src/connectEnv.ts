@@ -1,4 +1,4 @@
-import { type ConnectEnv, setConnectEnv } from './env.ts'
+import { type ConnectEnv, setConnectEnv } from '@oauth-connect/core/connect'
 
 /** What a {@link trackConnectEnv} environment has alive right now. */
 export interface LiveCounts {
@@ -12,12 +12,15 @@ export interface LiveCounts {
  * Test and benchmark helper, not part of the entry point: installs a {@link ConnectEnv} that
  * counts live listeners, intervals, timeouts and channels, so leaks over many attempts show up.
  * `open`, `assign` and `close` are replaced by the given functions (default: no popup, no-ops),
- * so nothing navigates the test window.
+ * so nothing navigates the test window; a given `channel` is counted like the real one (pass
+ * {@link memoryChannel} for channels that deliver under fake timers, `() => undefined` for none).
  *
  * @returns the live counts, the URLs passed to `assign`, the number of `close` calls, and
  *   `restore`, which also cancels the timers still pending
  */
-export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
+export function trackConnectEnv(
+  overrides: Partial<Pick<ConnectEnv, 'open' | 'assign' | 'close' | 'channel'>> = {},
+): {
   readonly live: LiveCounts
   readonly assigned: string[]
   readonly closes: { count: number }
@@ -64,7 +67,8 @@ export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
       }
     },
     channel(name) {
-      const channel = new BroadcastChannel(name)
+      const channel = overrides.channel ? overrides.channel(name) : new BroadcastChannel(name)
+      if (!channel) return undefined
       live.channels++
       const close = channel.close.bind(channel)
       let closed = false
@@ -82,7 +86,9 @@ export function trackConnectEnv(overrides: Partial<ConnectEnv> = {}): {
     close: () => {
       closes.count++
     },
-    ...overrides,
+    ...(overrides.open && { open: overrides.open }),
+    ...(overrides.assign && { assign: overrides.assign }),
+    ...(overrides.close && { close: overrides.close }),
   })
   return {
     live,
@@ -162,4 +168,86 @@ export function fakePopup(): FakePopup {
   }
   Object.defineProperty(fake, 'window', { value: popupWindow as unknown as Window })
   return fake
+}
+
+/** What {@link fakeWindows} opens: every window with its name and the storage it was given. */
+export interface FakeWindows {
+  /** Pass it as `open` to {@link trackConnectEnv}. */
+  readonly open: (url: string, target: string, features: string) => Window | null
+  /** Every window opened, in order (a reused name adds none). */
+  readonly popups: FakePopup[]
+  /** Each window's name, as `window.open` got it. */
+  readonly names: string[]
+  /** The opener's `sessionStorage` binding at each `window.open`: the popup's cloned copy. */
+  readonly storage: (string | null)[]
+  /** Makes the next opens return `null`, as a popup blocker does. */
+  block(blocked?: boolean): void
+}
+
+/**
+ * Test helper: `window.open` as a browser does it. A name that an open window already has returns
+ * that window (navigating or closing it is then another attempt's business); `_blank` and new
+ * names open new ones. Each new window keeps a copy of the opener's `sessionStorage` binding
+ * (`oauth-connect:attempt`), taken at the call.
+ */
+export function fakeWindows(): FakeWindows {
+  const byName = new Map<string, FakePopup>()
+  let blocked = false
+  const windows: FakeWindows = {
+    popups: [],
+    names: [],
+    storage: [],
+    block(value = true) {
+      blocked = value
+    },
+    open(_url, target) {
+      if (blocked) return null
+      const existing = target === '_blank' ? undefined : byName.get(target)
+      if (existing && !existing.window.closed) return existing.window
+      const popup = fakePopup()
+      windows.popups.push(popup)
+      windows.names.push(target)
+      windows.storage.push(sessionStorage.getItem('oauth-connect:attempt'))
+      byName.set(target, popup)
+      return popup.window
+    },
+  }
+  return windows
+}
+
+const memoryChannels = new Set<MemoryChannel>()
+
+class MemoryChannel extends EventTarget {
+  readonly name: string
+  #closed = false
+  constructor(name: string) {
+    super()
+    this.name = name
+    memoryChannels.add(this)
+  }
+  postMessage(data: unknown): void {
+    if (this.#closed) throw new DOMException('the channel is closed', 'InvalidStateError')
+    // Structured clone and a later turn, as BroadcastChannel does; every other open instance hears it.
+    const copy = structuredClone(data)
+    for (const other of memoryChannels) {
+      if (other !== this && other.name === this.name) {
+        void Promise.resolve().then(() => {
+          if (!other.#closed) other.dispatchEvent(new MessageEvent('message', { data: copy }))
+        })
+      }
+    }
+  }
+  close(): void {
+    this.#closed = true
+    memoryChannels.delete(this)
+  }
+}
+
+/**
+ * Test helper: a `BroadcastChannel` within this JavaScript realm that delivers in a microtask, so
+ * tests on fake timers see the message without waiting for the real one's event loop turn. Use it
+ * on both sides: as `channel` of {@link trackConnectEnv} and for the test's own sender or listener.
+ */
+export function memoryChannel(name: string): BroadcastChannel {
+  return new MemoryChannel(name) as unknown as BroadcastChannel
 }

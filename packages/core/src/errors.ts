@@ -24,10 +24,6 @@ export const INVALID_ARGUMENT = 'ERR_INVALID_ARGUMENT'
 export class InvalidArgumentError extends TypeError {
   override name = 'InvalidArgumentError'
   readonly code = INVALID_ARGUMENT
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }
 
 /** Narrows an unknown value to a toolkit error, optionally of one code. */

@@ -1,5 +1,3 @@
-import { channelName } from './status.ts'
-
 /** What redirect mode keeps in `sessionStorage` while the tab is away at the provider. */
 export interface AttemptRecord {
   readonly attemptId: string
@@ -12,20 +10,45 @@ export interface AttemptRecord {
   readonly expiresAt: number
 }
 
-/** The `sessionStorage` key of a redirect-mode attempt: the same name as its channel. */
-export const attemptKey: (attemptId: string) => string = channelName
+/**
+ * The fixed `sessionStorage` key that binds a callback page to its attempt, since a callback URL
+ * registered with the provider carries nothing of the attempt. For a popup, the opener writes the
+ * attempt id just before `window.open`, which clones its `sessionStorage` into the popup, and
+ * removes its own copy right after: each popup keeps the id of its own attempt, also across a COOP
+ * browsing-context-group switch (measured in Chromium 156; see the README). In redirect mode the
+ * tab keeps its {@link AttemptRecord} there while it is away.
+ */
+export const BINDING_KEY = 'oauth-connect:attempt'
 
-/** Reads and deletes a redirect-mode attempt record, so it is used at most once. */
-export function takeAttempt(attemptId: string): AttemptRecord | undefined {
+/**
+ * Binds this window (and the popups it opens next) to an attempt id or a redirect-mode record, or
+ * unbinds it (`undefined`). Without storage nothing is bound: the callback page then does nothing,
+ * and only the poll channel can hear the attempt.
+ *
+ * @returns what `sessionStorage` threw, if it did (redirect mode reports it)
+ */
+export function bind(value?: string | AttemptRecord): unknown {
   try {
-    const key = attemptKey(attemptId)
-    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
-    sessionStorage.removeItem(key)
-    const record = value as Partial<AttemptRecord> | null
-    // Written by connectProvider on this origin; completeConnection re-checks the return path.
-    return record?.attemptId === attemptId ? (record as AttemptRecord) : undefined
+    if (value) sessionStorage.setItem(BINDING_KEY, JSON.stringify(value))
+    else sessionStorage.removeItem(BINDING_KEY)
+  } catch (error) {
+    return error
+  }
+}
+
+/**
+ * Reads and removes this window's binding, so it is used at most once.
+ *
+ * @returns the redirect-mode record, or the bound attempt id, or `undefined`
+ */
+export function takeBinding(): AttemptRecord | string | undefined {
+  try {
+    const value = sessionStorage.getItem(BINDING_KEY)
+    sessionStorage.removeItem(BINDING_KEY)
+    // Only connectProvider writes it, on this origin; completeConnection re-checks the return path.
+    return JSON.parse(value ?? 'null') ?? undefined
   } catch {
-    // No storage: no record, so the caller treats the page as a popup callback.
+    // No storage, or nothing of ours.
   }
 }
 

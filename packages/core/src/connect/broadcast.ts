@@ -1,4 +1,6 @@
+import type { Channel } from './channel.ts'
 import { connectEnv } from './env.ts'
+import { channelName, parseCompletionMessage } from './status.ts'
 
 /** Options of {@link listenOnBroadcast}. */
 export interface BroadcastListenerOptions<T> {
@@ -30,4 +32,21 @@ export function listenOnBroadcast<T>(
     remove()
     channel.close()
   }
+}
+
+/**
+ * The broadcast channel: hears the app's callback page (`completeConnection`) on
+ * `BroadcastChannel('oauth-connect:<attemptId>')`, the one path that survives
+ * Cross-Origin-Opener-Policy on the provider page. Only envelopes naming this attempt count: the
+ * callback page finds its attempt in its own `sessionStorage`, bound by the opener at `window.open`.
+ */
+export const broadcastChannel: Channel = {
+  name: 'broadcast',
+  survivesCoop: true,
+  start: ({ attemptId, report }) =>
+    listenOnBroadcast({
+      name: channelName(attemptId),
+      parse: (data) => parseCompletionMessage(data, attemptId),
+      onMessage: report,
+    }),
 }

@@ -1,10 +1,10 @@
+import { fakePopup, trackConnectEnv } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
 import { listenOnBroadcast } from './broadcast.ts'
 import { watchClosed } from './closed.ts'
 import { listenForMessage } from './message.ts'
 import { pollLocation } from './poll.ts'
-import { fakePopup, trackConnectEnv } from './testing.ts'
 import { startTimeout } from './timeout.ts'
 
 let env: ReturnType<typeof trackConnectEnv>

@@ -1,5 +1,5 @@
-import { takeAttempt } from './attemptRecord.ts'
-import { connectEnv } from './env.ts'
+import { takeBinding } from './attemptRecord.ts'
+import { handOff } from './handoff.ts'
 import type { ConnectionOutcome } from './outcome.ts'
 import { settlementFor } from './settlement.ts'
 import { type ConnectEnvelope, channelName, parseStatusCode, type StatusCode } from './status.ts'
@@ -7,19 +7,21 @@ import { sameOriginUrl } from './urls.ts'
 
 /** What {@link completeConnection} did. */
 export type CompletionResult =
-  /** The URL carried no attempt; nothing was done. */
+  /**
+   * No attempt is bound to this window (an attempt that only polls, a page not opened by
+   * `connectProvider`, no storage): nothing was done, and the page stays for the opener to read.
+   */
   | { readonly kind: 'none' }
   /** Popup mode: the envelope went to the opener and the channel, and the window is closing. */
   | { readonly kind: 'popup'; readonly attemptId: string; readonly statusCode: StatusCode }
   /** Redirect mode: the attempt is over; show `outcome` and go back to `returnPath`. */
   | { readonly kind: 'redirect'; readonly outcome: ConnectionOutcome; readonly returnPath: string }
 
-/** How long the callback page stays open after posting, so its messages leave first. */
-const CLOSE_DELAY_MS = 100
-
 /**
- * Finishes a connection on the app's custom redirect page (`callbackUrl`). It reads `status_code`
- * and `attempt`, strips both from the URL with `history.replaceState`, then:
+ * Finishes a connection on the app's custom redirect page (`callbackUrl`). The attempt is the one
+ * bound to this window's `sessionStorage` by `connectProvider`, never one named in the URL: a
+ * callback URL registered with the provider carries only `status_code`, and a URL is anyone's to
+ * forge. It reads `status_code`, strips it and `attempt` (a per-call redirect URI's) from the URL with `history.replaceState`, then:
  * - in popup mode, posts the envelope to `window.opener` with the app's own origin as
  *   `targetOrigin` (never `'*'`), sends it on `BroadcastChannel('oauth-connect:<attempt>')`, which
  *   survives Cross-Origin-Opener-Policy, and closes the window 100 ms later;
@@ -35,15 +37,15 @@ const CLOSE_DELAY_MS = 100
  */
 export function completeConnection(): CompletionResult {
   const url = new URL(location.href)
-  // Several values join with commas, which the pattern refuses, as it refuses none at all.
-  const attemptId = String(url.searchParams.getAll('attempt'))
-  if (!/^[\da-f-]{36}$/.test(attemptId)) return { kind: 'none' }
+  const bound = takeBinding()
+  const record = typeof bound === 'object' ? bound : undefined
+  const attemptId = record?.attemptId ?? (bound as string | undefined)
+  if (!attemptId) return { kind: 'none' }
   const statusCode = parseStatusCode(url.search)
   url.searchParams.delete('attempt')
   url.searchParams.delete('status_code')
   history.replaceState(history.state, '', url)
 
-  const record = takeAttempt(attemptId)
   if (record && !window.opener) {
     const now = Date.now()
     const outcome = {
@@ -71,14 +73,6 @@ export function completeConnection(): CompletionResult {
     attemptId,
     statusCode: code,
   }
-  ;(window.opener as Window | null)?.postMessage(envelope, location.origin)
-  const channel = connectEnv.channel(channelName(attemptId))
-  channel?.postMessage(envelope)
-  // Closing at once can lose the message in Chromium when several popups load together
-  // (BENCHMARKS.md, leaks); a short wait costs nothing, since the opener closes us anyway.
-  connectEnv.setTimeout(() => {
-    channel?.close()
-    connectEnv.close()
-  }, CLOSE_DELAY_MS)
+  handOff(envelope, channelName(attemptId))
   return { kind: 'popup', attemptId, statusCode: code }
 }

@@ -1,14 +1,25 @@
+import {
+  type FakePopup,
+  fakePopup,
+  fakeWindows,
+  memoryChannel,
+  trackConnectEnv,
+} from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
+import { BINDING_KEY } from './attemptRecord.ts'
+import { broadcastChannel } from './broadcast.ts'
 import { connectProvider } from './connectProvider.ts'
 import { ConnectionError } from './errors.ts'
 import type { ConnectionEvent, ConnectionOutcome } from './outcome.ts'
-import { type FakePopup, fakePopup, trackConnectEnv } from './testing.ts'
+import { pollChannel } from './poll.ts'
 
 const APP = location.origin
 const BWELL = 'http://127.0.0.1:4000'
 const PROVIDER = 'http://127.0.0.1:4001/consent?flow=1'
 const CALLBACK = `${APP}/connect/callback`
+/** Every channel, as the default was before poll and broadcast became imports. */
+const ALL = ['message', pollChannel, broadcastChannel, 'closed'] as const
 
 type Options = Partial<Parameters<typeof connectProvider>[0]>
 
@@ -27,6 +38,7 @@ beforeEach(() => {
       opened++
       return popup.window
     },
+    channel: memoryChannel,
   })
 })
 
@@ -54,6 +66,8 @@ function start(options: Options = {}) {
     allowedOrigins: [BWELL],
     providerName: 'Epic <b>Clinic</b>',
     onEvent: (event) => events.push(event),
+    // With a callback page, race every channel unless a test picks some.
+    ...(options.callbackUrl && { channels: ALL }),
     ...options,
   })
   void promise.then((value) => {
@@ -70,7 +84,14 @@ function start(options: Options = {}) {
 
 const flush = () => vi.advanceTimersByTimeAsync(0)
 
-function expectClean() {
+/**
+ * The teardown runs a task after the outcome. Fake timers put a 0 ms timer set while they run
+ * their timers 1 ms later, so that is how long the teardown may take here; then nothing may be left.
+ */
+const tornDown = () => vi.advanceTimersByTimeAsync(1)
+
+async function expectClean() {
+  await tornDown()
   expect(env.live).toEqual({ listeners: 0, intervals: 0, timeouts: 0, channels: 0 })
 }
 
@@ -106,8 +127,10 @@ describe('connectProvider', () => {
       connectionId: 'conn-1',
       elapsedMs: 1234,
     })
+    // The outcome comes first; the popup closes with the rest of the teardown, a task later.
+    expect(popup.closeCalls).toBe(0)
+    await expectClean()
     expect(popup.closeCalls).toBe(1)
-    expectClean()
     const settled = attempt.events.at(-1)
     expect(settled?.type).toBe('settled')
     expect(settled?.outcome).toBe(outcome)
@@ -131,7 +154,7 @@ describe('connectProvider', () => {
       post(envelope(attempt.attemptId(), statusCode), APP)
       const outcome = await attempt.promise
       expect(outcome).toMatchObject({ status: statusCode, statusCode, channel: 'message' })
-      expectClean()
+      await expectClean()
     },
   )
 
@@ -172,7 +195,7 @@ describe('connectProvider', () => {
       expect((await attempt.promise).status).toBe('success')
     })
 
-    it('[SEC-1] should not warn about origins in production builds', () => {
+    it('should not warn about origins in production builds', () => {
       vi.stubEnv('NODE_ENV', 'production')
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
       start({ allowedOrigins: [`${BWELL}/`] })
@@ -255,15 +278,15 @@ describe('connectProvider', () => {
       await vi.advanceTimersByTimeAsync(2000)
       popup.land(`${APP}/elsewhere?attempt=${id}&status_code=success`)
       await vi.advanceTimersByTimeAsync(1000)
-      land('status_code=success')
+      land(`attempt=${'0'.repeat(36)}&status_code=success`)
       await vi.advanceTimersByTimeAsync(1000)
-      land(`attempt=${'0'.repeat(32)}&status_code=success`)
+      land(`attempt=${id}&attempt=${id}&status_code=success`)
       await vi.advanceTimersByTimeAsync(1000)
       expect(attempt.outcome()).toBeUndefined()
       land(`attempt=${id}&status_code=success`)
       await vi.advanceTimersByTimeAsync(500)
       expect(attempt.outcome()).toMatchObject({ status: 'success', channel: 'poll' })
-      expectClean()
+      await expectClean()
     })
 
     it.each([
@@ -338,8 +361,10 @@ describe('connectProvider', () => {
       expect(popup.closeCalls).toBe(0)
       await vi.advanceTimersByTimeAsync(1)
       expect(attempt.outcome()).toMatchObject({ status: 'timeout', channel: 'timeout' })
+      // The outcome first; the popup closes in the teardown's task, the next one.
+      await tornDown()
       expect(popup.closeCalls).toBe(1)
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-15] should default to 300 000 ms', async () => {
@@ -358,7 +383,7 @@ describe('connectProvider', () => {
       await flush()
       expect(attempt.outcome()?.status).toBe('timeout')
       expect(attempt.events.filter((event) => event.type === 'settled')).toHaveLength(1)
-      expectClean()
+      await expectClean()
     })
   })
 
@@ -370,7 +395,7 @@ describe('connectProvider', () => {
       await flush()
       expect(attempt.outcome()).toMatchObject({ status: 'blocked', channel: 'blocked' })
       expect(attempt.getRedirectUrl).not.toHaveBeenCalled()
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-16] should open before the first await of the caller', async () => {
@@ -395,9 +420,7 @@ describe('connectProvider', () => {
       await flush()
       expect(env.assigned).toEqual([PROVIDER])
       expect(attempt.events.map((event) => event.type)).toEqual(['redirecting'])
-      const stored = JSON.parse(
-        sessionStorage.getItem(`oauth-connect:${attempt.attemptId()}`) ?? 'null',
-      )
+      const stored = JSON.parse(sessionStorage.getItem(BINDING_KEY) ?? 'null')
       expect(stored).toMatchObject({
         attemptId: attempt.attemptId(),
         connectionId: 'conn-1',
@@ -406,7 +429,7 @@ describe('connectProvider', () => {
       expect(stored.expiresAt - stored.createdAt).toBe(300_000)
     })
 
-    it('[SEC-16] should warn in development when there is no user activation', () => {
+    it('should warn in development when there is no user activation', () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
       Object.defineProperty(navigator, 'userActivation', {
         configurable: true,
@@ -435,7 +458,7 @@ describe('connectProvider', () => {
       expect(attempt.outcome()).toBeUndefined()
       await vi.advanceTimersByTimeAsync(500)
       expect(attempt.outcome()).toMatchObject({ status: 'closed', channel: 'closed' })
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-17] should let a late message win during the grace period', async () => {
@@ -449,22 +472,31 @@ describe('connectProvider', () => {
     })
 
     it('[SEC-17] should detach, not close, while the broadcast channel can report', async () => {
-      vi.useRealTimers()
-      env.restore()
-      env = trackConnectEnv({ open: () => popup.window })
-      const attempt = start({ callbackUrl: '/connect/callback', pollIntervalMs: 5 })
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      const attempt = start({ callbackUrl: '/connect/callback' })
+      await flush()
       expect(attempt.events.map((event) => event.type)).toEqual(['opened', 'navigated'])
       popup.markClosed()
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      expect(attempt.events.map((event) => event.type)).toContain('detached')
+      await vi.advanceTimersByTimeAsync(500 + 10_000)
+      expect(attempt.events.map((event) => event.type)).toEqual(['opened', 'navigated', 'detached'])
       expect(attempt.outcome()).toBeUndefined()
-      const sender = new BroadcastChannel(`oauth-connect:${attempt.attemptId()}`)
+      const sender = memoryChannel(`oauth-connect:${attempt.attemptId()}`)
       sender.postMessage(envelope(attempt.attemptId(), 'success'))
       sender.close()
       const outcome = await attempt.promise
       expect(outcome).toMatchObject({ status: 'success', channel: 'broadcast' })
-      expectClean()
+      await expectClean()
+    })
+
+    it('[SEC-17] should settle closed, not detach, when no channel survives COOP', async () => {
+      const attempt = start({
+        callbackUrl: '/connect/callback',
+        channels: ['message', pollChannel, 'closed'],
+      })
+      await flush()
+      popup.markClosed()
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(attempt.outcome()).toMatchObject({ status: 'closed', channel: 'closed' })
+      expect(attempt.events.map((event) => event.type)).not.toContain('detached')
     })
 
     it('[SEC-17] should ask confirm while detached and settle when it says yes', async () => {
@@ -481,7 +513,7 @@ describe('connectProvider', () => {
       answer = true
       await vi.advanceTimersByTimeAsync(3000)
       expect(attempt.outcome()).toMatchObject({ status: 'success', channel: 'confirm' })
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-17] should let a detached attempt be cancelled', async () => {
@@ -495,7 +527,7 @@ describe('connectProvider', () => {
       expect(attempt.outcome()).toBeUndefined()
       await flush()
       expect(attempt.outcome()).toMatchObject({ status: 'aborted', channel: 'aborted' })
-      expectClean()
+      await expectClean()
     })
   })
 
@@ -508,7 +540,7 @@ describe('connectProvider', () => {
       await flush()
       expect(attempt.outcome()).toMatchObject({ status: 'aborted' })
       expect(popup.closeCalls).toBe(1)
-      expectClean()
+      await expectClean()
       post('status-success')
       await flush()
       expect(attempt.outcome()?.status).toBe('aborted')
@@ -519,7 +551,7 @@ describe('connectProvider', () => {
       await flush()
       expect(attempt.outcome()?.status).toBe('aborted')
       expect(popup.navigations).toEqual([])
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-18] should abort getRedirectUrl and confirm through their signals', async () => {
@@ -589,10 +621,11 @@ describe('connectProvider', () => {
           await vi.advanceTimersByTimeAsync(500)
         } else await vi.advanceTimersByTimeAsync(2000)
         outcomes.push((await attempt.promise).status)
+        await tornDown()
         expect(popup.closeCalls).toBe(1)
       }
       expect(new Set(outcomes)).toEqual(new Set(['success', 'cancelled', 'expired', 'timeout']))
-      expectClean()
+      await expectClean()
       expect(vi.getTimerCount()).toBe(0)
     }, 60_000)
   })
@@ -662,7 +695,7 @@ describe('connectProvider', () => {
       expect(outcome?.status === 'error' && outcome.cause?.cause).toBe(cause)
       expect(popup.navigations).toEqual([])
       expect(popup.closeCalls).toBe(1)
-      expectClean()
+      await expectClean()
     })
 
     it('[SEC-19] should treat a synchronous throw like a rejection', async () => {
@@ -713,7 +746,7 @@ describe('connectProvider', () => {
       expect(outcome?.status).toBe('error')
       expect(outcome?.status === 'error' && outcome.cause?.code).toBe('unsafe_redirect_url')
       expect(popup.navigations).toEqual([])
-      expectClean()
+      await expectClean()
     })
 
     it.each([
@@ -759,10 +792,10 @@ describe('connectProvider', () => {
       ['returnPath', { returnPath: 'javascript:alert(1)' }],
     ])(
       '[SEC-9] should throw an InvalidArgumentError naming %s before opening',
-      (field, options) => {
+      async (field, options) => {
         expect(() => start(options)).toThrow(new InvalidArgumentError(`invalid "${field}"`))
         expect(opened).toBe(0)
-        expectClean()
+        await expectClean()
       },
     )
   })
@@ -777,10 +810,11 @@ describe('connectProvider', () => {
       expect(opened).toBe(0)
       await flush()
       expect(env.assigned).toEqual([PROVIDER])
-      const stored = JSON.parse(
-        sessionStorage.getItem(`oauth-connect:${attempt.attemptId()}`) ?? 'null',
-      )
-      expect(stored.returnPath).toBe('/settings?tab=sources')
+      const stored = JSON.parse(sessionStorage.getItem(BINDING_KEY) ?? 'null')
+      expect(stored).toMatchObject({
+        attemptId: attempt.attemptId(),
+        returnPath: '/settings?tab=sources',
+      })
       expect(attempt.getRedirectUrl).toHaveBeenCalledWith(
         expect.objectContaining({ redirectUri: `${CALLBACK}?attempt=${attempt.attemptId()}` }),
       )
@@ -796,7 +830,7 @@ describe('connectProvider', () => {
       expect(attempt.outcome()?.status).toBe('error')
       expect(env.assigned).toEqual([])
       expect(sessionStorage.length).toBe(0)
-      expectClean()
+      await expectClean()
     })
 
     it('should report storage failures as a typed error', async () => {
@@ -835,6 +869,197 @@ describe('connectProvider', () => {
     post('status-success')
     expect((await promise).status).toBe('success')
     expect(events).toEqual(['opened', 'navigated', 'settled'])
-    expectClean()
+    await expectClean()
+  })
+})
+
+describe('connectProvider, one window per attempt', () => {
+  let windows: ReturnType<typeof fakeWindows>
+
+  beforeEach(() => {
+    env.restore()
+    windows = fakeWindows()
+    env = trackConnectEnv({ open: windows.open, channel: memoryChannel })
+  })
+
+  function side(connectionId: string, options: Options = {}) {
+    return start({ connectionId, callbackUrl: '/connect/callback', ...options })
+  }
+
+  it('[SEC-35] should open a window of its own for each attempt, named after it', async () => {
+    const a = side('conn-a')
+    const b = side('conn-b')
+    await flush()
+    expect(windows.popups).toHaveLength(2)
+    expect(windows.names).toEqual([
+      `oauth-connect-${a.attemptId()}`,
+      `oauth-connect-${b.attemptId()}`,
+    ])
+    const [popupA, popupB] = windows.popups
+    expect(popupA?.navigations).toEqual([PROVIDER])
+    expect(popupB?.navigations).toEqual([PROVIDER])
+  })
+
+  it("[SEC-35] should never settle one attempt from the other one's window, least of all as success", async () => {
+    const a = side('conn-a')
+    const b = side('conn-b')
+    await flush()
+    const [popupA, popupB] = windows.popups as [FakePopup, FakePopup]
+    // Everything attempt A's completion could look like, from B's window.
+    post(envelope(a.attemptId(), 'success'), APP, popupB.window)
+    popupB.land(`${CALLBACK}?attempt=${a.attemptId()}&status_code=success`)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(a.outcome()).toBeUndefined()
+    expect(b.outcome()).toBeUndefined()
+    // B's own completion settles B alone.
+    post('status-success', BWELL, popupB.window)
+    expect(await b.promise).toMatchObject({ status: 'success', attemptId: b.attemptId() })
+    await tornDown()
+    expect(popupB.closeCalls).toBe(1)
+    expect(popupA.closeCalls).toBe(0)
+    expect(a.outcome()).toBeUndefined()
+    post(envelope(a.attemptId(), 'cancelled'), APP, popupA.window)
+    expect(await a.promise).toMatchObject({ status: 'cancelled', attemptId: a.attemptId() })
+  })
+
+  it('[SEC-35] should not close, navigate or reuse the other window when one attempt ends', async () => {
+    const controllerA = new AbortController()
+    const a = side('conn-a', { signal: controllerA.signal })
+    const b = side('conn-b', { getRedirectUrl: () => new Promise<string>(() => {}) })
+    await flush()
+    const [popupA, popupB] = windows.popups as [FakePopup, FakePopup]
+    controllerA.abort()
+    expect((await a.promise).status).toBe('aborted')
+    await tornDown()
+    expect(popupA.closeCalls).toBe(1)
+    expect(popupB).toMatchObject({ closeCalls: 0, navigations: [] })
+    // A third attempt opens a third window instead of taking B's.
+    side('conn-c')
+    expect(windows.popups).toHaveLength(3)
+    expect(b.outcome()).toBeUndefined()
+  })
+
+  it('[SEC-35] should focus the open popup on a second click for the same connection', async () => {
+    const first = side('conn-a')
+    const again = side('conn-a')
+    expect(again.promise).toBe(first.promise)
+    expect(windows.popups).toHaveLength(1)
+    expect(windows.popups[0]?.focusCalls).toBe(1)
+  })
+})
+
+describe('connectProvider, a callback URL registered with the provider', () => {
+  let windows: ReturnType<typeof fakeWindows>
+
+  beforeEach(() => {
+    env.restore()
+    windows = fakeWindows()
+    env = trackConnectEnv({ open: windows.open, channel: memoryChannel })
+  })
+
+  // What b.well does: the registered URL, with only `status_code` appended.
+  const registered = (statusCode: string) => `${CALLBACK}?status_code=${statusCode}`
+
+  it('[SEC-36] should bind each popup to its attempt in the storage it clones at window.open', async () => {
+    const a = start({ connectionId: 'conn-a', callbackUrl: '/connect/callback' })
+    const b = start({ connectionId: 'conn-b', callbackUrl: '/connect/callback' })
+    await flush()
+    expect(windows.storage.map((value) => JSON.parse(value ?? 'null'))).toEqual([
+      a.attemptId(),
+      b.attemptId(),
+    ])
+    // The opener keeps no copy: the next window or the app's own callback must not inherit it.
+    expect(sessionStorage.getItem(BINDING_KEY)).toBeNull()
+  })
+
+  it('[SEC-36] should leave a popup unbound when the attempt only polls', async () => {
+    sessionStorage.setItem(BINDING_KEY, JSON.stringify('left-over'))
+    start({ callbackUrl: '/connect/callback', channels: [pollChannel, 'closed'] })
+    expect(windows.storage).toEqual([null])
+  })
+
+  it('[SEC-36] should settle on the message bound by its window, without an attempt in the URL', async () => {
+    const a = start({
+      connectionId: 'conn-a',
+      callbackUrl: '/connect/callback',
+      channels: ['message'],
+    })
+    const b = start({
+      connectionId: 'conn-b',
+      callbackUrl: '/connect/callback',
+      channels: ['message'],
+    })
+    await flush()
+    const [, popupB] = windows.popups as [FakePopup, FakePopup]
+    post(envelope(b.attemptId(), 'expired'), APP, popupB.window)
+    expect(await b.promise).toMatchObject({ status: 'expired', channel: 'message' })
+    expect(a.outcome()).toBeUndefined()
+  })
+
+  it('[SEC-36] should poll its own window at the registered URL', async () => {
+    const a = start({
+      connectionId: 'conn-a',
+      callbackUrl: '/connect/callback',
+      channels: [pollChannel],
+    })
+    const b = start({
+      connectionId: 'conn-b',
+      callbackUrl: '/connect/callback',
+      channels: [pollChannel],
+    })
+    await flush()
+    const [popupA, popupB] = windows.popups as [FakePopup, FakePopup]
+    popupB.land(registered('cancelled'))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(b.outcome()).toMatchObject({ status: 'cancelled', channel: 'poll' })
+    expect(a.outcome()).toBeUndefined()
+    popupA.land(registered('success'))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(a.outcome()).toMatchObject({ status: 'success', channel: 'poll' })
+  })
+
+  it('[SEC-36] [SEC-4] should fail closed on a bad status_code there, and not guess on a missing one', async () => {
+    const attempt = start({ callbackUrl: '/connect/callback', channels: [pollChannel] })
+    await flush()
+    // No status_code and no attempt: a callback page that has reported and stripped its URL.
+    popup.land(CALLBACK)
+    windows.popups[0]?.land(CALLBACK)
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(attempt.outcome()).toBeUndefined()
+    windows.popups[0]?.land(`${CALLBACK}?status_code=success&status_code=success`)
+    await vi.advanceTimersByTimeAsync(500)
+    const outcome = attempt.outcome()
+    expect(outcome?.status === 'error' && outcome.cause?.code).toBe('invalid_status_code')
+  })
+
+  it('[SEC-36] should settle on the broadcast for its attempt only', async () => {
+    const a = start({
+      connectionId: 'conn-a',
+      callbackUrl: '/connect/callback',
+      channels: [broadcastChannel],
+    })
+    const b = start({
+      connectionId: 'conn-b',
+      callbackUrl: '/connect/callback',
+      channels: [broadcastChannel],
+    })
+    await flush()
+    const sender = memoryChannel(`oauth-connect:${b.attemptId()}`)
+    sender.postMessage(envelope(a.attemptId(), 'success'))
+    await flush()
+    expect(a.outcome()).toBeUndefined()
+    expect(b.outcome()).toBeUndefined()
+    sender.postMessage(envelope(b.attemptId(), 'success'))
+    expect(await b.promise).toMatchObject({ status: 'success', channel: 'broadcast' })
+    sender.close()
+    expect(a.outcome()).toBeUndefined()
+  })
+
+  it('[SEC-36] should still give a per-call redirect URI the attempt', async () => {
+    const attempt = start({ callbackUrl: '/connect/callback?x=1' })
+    await flush()
+    expect(attempt.getRedirectUrl).toHaveBeenCalledWith(
+      expect.objectContaining({ redirectUri: `${CALLBACK}?x=1&attempt=${attempt.attemptId()}` }),
+    )
   })
 })

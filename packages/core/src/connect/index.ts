@@ -1,17 +1,26 @@
 // Public API of the connection flow (`@oauth-connect/core/connect`).
 export { InvalidArgumentError, isOAuthConnectError, OAuthConnectError } from '../errors.ts'
 export type { BroadcastListenerOptions } from './broadcast.ts'
-export { listenOnBroadcast } from './broadcast.ts'
+export { broadcastChannel, listenOnBroadcast } from './broadcast.ts'
+export type { Channel, ChannelContext } from './channel.ts'
 export { watchClosed } from './closed.ts'
 export type { CompletionResult } from './completeConnection.ts'
 export { completeConnection } from './completeConnection.ts'
 export type {
+  ChannelOption,
   ConfirmRequest,
   ConnectMode,
   ConnectProviderOptions,
   RedirectUrlRequest,
 } from './connectProvider.ts'
 export { connectProvider } from './connectProvider.ts'
+export type {
+  AttemptRef,
+  ConnectionControllerOptions,
+  ConnectionSnapshot,
+  ConnectOverrides,
+} from './controller.ts'
+export { ConnectionController } from './controller.ts'
 export type { ConnectEnv } from './env.ts'
 export { connectEnv, setConnectEnv } from './env.ts'
 export type { ConnectionErrorCode } from './errors.ts'
@@ -30,9 +39,11 @@ export type {
   ProviderOutcome,
 } from './outcome.ts'
 export type { PollOptions } from './poll.ts'
-export { pollLocation } from './poll.ts'
+export { pollChannel, pollLocation } from './poll.ts'
 export type { OpenPopupOptions, PopupHandle } from './popup.ts'
 export { openPopup } from './popup.ts'
+export type { Race, RaceOptions } from './race.ts'
+export { CLOSED_GRACE_MS, startRace } from './race.ts'
 export type { ConnectEnvelope, StatusCode } from './status.ts'
 export {
   channelName,

@@ -1,4 +1,6 @@
+import type { Channel } from './channel.ts'
 import { connectEnv } from './env.ts'
+import { parseStatusCode } from './status.ts'
 
 declare const process: { env: Record<string, string | undefined> }
 
@@ -59,4 +61,41 @@ export function pollLocation<T>(options: PollOptions<T>): () => void {
     onResult(value)
   }, intervalMs)
   return () => connectEnv.clearInterval(id)
+}
+
+/**
+ * The poll channel: reads the attempt's own popup until it reaches `callbackUrl`, then its
+ * `status_code`. The window is the attempt's own, so a URL registered with the provider, which
+ * comes back without `attempt`, is read as well; a URL naming another attempt is not. It only works
+ * while the popup can be read (no COOP on the provider page), and the callback page must leave the
+ * URL alone for it: `completeConnection` does for an attempt that only polls.
+ */
+export const pollChannel: Channel = {
+  name: 'poll',
+  survivesCoop: false,
+  start: ({ attemptId, popup, callbackUrl, pollIntervalMs, report }) =>
+    pollLocation({
+      read() {
+        try {
+          return popup.window.location.href
+        } catch {
+          // Cross-origin (SecurityError) until the popup is back on the app's origin.
+        }
+      },
+      completionUrl: callbackUrl,
+      intervalMs: pollIntervalMs,
+      parse: (url) => {
+        const ids = url.searchParams.getAll('attempt')
+        // Another attempt's id (or several) in our window: not ours to read.
+        if (ids.length > 1 || (ids[0] ?? attemptId) !== attemptId) return undefined
+        // null, not undefined: an invalid status_code at the completion URL ends the attempt.
+        // Without `attempt` or `status_code` the page may be a callback page that has already
+        // reported and stripped them: keep polling rather than guess.
+        return (
+          parseStatusCode(url.search) ??
+          (ids.length || url.searchParams.has('status_code') ? null : undefined)
+        )
+      },
+      onResult: (code) => report(code ?? undefined),
+    }),
 }

@@ -1,7 +1,7 @@
+import { fakePopup, trackConnectEnv } from '@oauth-connect/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
 import { openPopup } from './popup.ts'
-import { fakePopup, trackConnectEnv } from './testing.ts'
 
 let env: ReturnType<typeof trackConnectEnv> | undefined
 
@@ -10,7 +10,7 @@ afterEach(() => {
 })
 
 describe('openPopup', () => {
-  it('should open a blank, named, sized window', () => {
+  it('should open a blank, sized window, a new one unless named', () => {
     const popup = fakePopup()
     const calls: string[][] = []
     env = trackConnectEnv({
@@ -20,11 +20,14 @@ describe('openPopup', () => {
       },
     })
     const handle = openPopup({ message: 'Connecting to <img src=x onerror=alert(1)>…' })
-    expect(calls).toEqual([['', 'oauth-connect', 'width=500,height=600,scrollbars=yes']])
+    openPopup({ name: 'mine' })
+    expect(calls).toEqual([
+      ['', '_blank', 'width=500,height=600,scrollbars=yes'],
+      ['', 'mine', 'width=500,height=600,scrollbars=yes'],
+    ])
     expect(popup.text()).toBe('Connecting to <img src=x onerror=alert(1)>…')
-    expect(handle?.readLocation()).toBe('about:blank')
     handle?.navigate('https://provider.example/a')
-    expect(handle?.readLocation()).toBeUndefined()
+    expect(popup.navigations).toEqual(['https://provider.example/a'])
     expect(handle?.isClosed()).toBe(false)
     handle?.focus()
     handle?.close()
@@ -32,11 +35,13 @@ describe('openPopup', () => {
     expect(popup.focusCalls).toBe(1)
   })
 
-  it('[SEC-20] should refuse to navigate to a script URL', () => {
+  it('[SEC-20] should refuse to navigate to a script URL or plain http off loopback', () => {
     const popup = fakePopup()
     env = trackConnectEnv({ open: () => popup.window })
     const handle = openPopup()
-    expect(() => handle?.navigate('javascript:alert(1)')).toThrow(InvalidArgumentError)
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'http://provider.example/']) {
+      expect(() => handle?.navigate(url)).toThrow(InvalidArgumentError)
+    }
     expect(popup.navigations).toEqual([])
   })
 

@@ -1,16 +1,16 @@
 import { connectEnv } from './env.ts'
 import { assertArgument } from './errors.ts'
+import { checkRedirectUrl } from './urls.ts'
 
 declare const process: { env: Record<string, string | undefined> }
 
 /** Options of {@link openPopup}. */
 export interface OpenPopupOptions {
-  /** Window name; reusing a name reuses the window. Default `'oauth-connect'`. */
+  /**
+   * Window name. Reusing a name reuses (and navigates) that window, so give each attempt its own.
+   * Default `'_blank'`: a new window every time.
+   */
   readonly name?: string
-  /** Default 500. */
-  readonly width?: number
-  /** Default 600. */
-  readonly height?: number
   /** Text shown in the blank popup until it navigates, e.g. `Connecting to Epic…`. */
   readonly message?: string
 }
@@ -22,25 +22,24 @@ export interface PopupHandle {
   /**
    * Sends the popup to a URL.
    *
-   * @throws {InvalidArgumentError} for anything but an `http:` or `https:` URL
+   * @throws {InvalidArgumentError} for anything but an absolute `https:` URL, or `http:` on a
+   *   loopback host (see `checkRedirectUrl`)
    */
   navigate(url: string | URL): void
   close(): void
   isClosed(): boolean
   focus(): void
-  /** The popup's current URL, or `undefined` while it is cross-origin (`SecurityError`). */
-  readLocation(): string | undefined
 }
 
 /**
- * Opens a blank popup. Call it in the click handler's own call stack, before any `await`: Safari,
+ * Opens a blank 500×600 popup. Call it in the click handler's own call stack, before any `await`: Safari,
  * Firefox and iOS block a `window.open` that runs later.
  *
  * @param options size, name and the interstitial text
  * @returns the popup, or `undefined` when it was blocked
  */
 export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefined {
-  const { name = 'oauth-connect', width = 500, height = 600, message } = options
+  const { name = '_blank', message } = options
   if (
     typeof process !== 'undefined' &&
     process.env.NODE_ENV !== 'production' &&
@@ -51,7 +50,7 @@ export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefin
       '[oauth-connect] window.open called without a user gesture; browsers may block the popup. Open it in the click handler, before any await.',
     )
   }
-  const popup = connectEnv.open('', name, `width=${width},height=${height},scrollbars=yes`)
+  const popup = connectEnv.open('', name, 'width=500,height=600,scrollbars=yes')
   if (!popup) return undefined
   if (message) {
     try {
@@ -64,19 +63,13 @@ export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefin
   return {
     window: popup,
     navigate(url) {
-      const target = new URL(url)
-      assertArgument(/^https?:$/.test(target.protocol), 'url')
+      // The same check as every redirect URL: absolute https:, or http: on a loopback host.
+      const target = checkRedirectUrl(String(url))
+      assertArgument(target, 'url')
       popup.location.href = target.href
     },
     close: () => popup.close(),
     isClosed: () => popup.closed,
     focus: () => popup.focus(),
-    readLocation() {
-      try {
-        return popup.location.href
-      } catch {
-        return undefined
-      }
-    },
   }
 }

@@ -56,20 +56,18 @@ export function channelName(attemptId: string): string {
 
 /**
  * Reads a completion message: the hosted page's `'status-success'` / `'status-failure'`, or the
- * toolkit's envelope, for one attempt when `attemptId` is given.
+ * toolkit's envelope for one attempt.
  *
  * @param data untrusted message data
- * @param attemptId when given, envelopes for other attempts are ignored
+ * @param attemptId envelopes for other attempts are ignored
  * @returns the status code, `'failure'` for `'status-failure'`, or `undefined` to ignore
  */
 export function parseCompletionMessage(
   data: unknown,
-  attemptId?: string,
+  attemptId: string,
 ): StatusCode | 'failure' | undefined {
   if (data === 'status-success') return 'success'
   if (data === 'status-failure') return 'failure'
   const envelope = parseEnvelope(data)
-  return envelope && (attemptId ?? envelope.attemptId) === envelope.attemptId
-    ? envelope.statusCode
-    : undefined
+  return envelope?.attemptId === attemptId ? envelope.statusCode : undefined
 }

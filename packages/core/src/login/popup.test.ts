@@ -1,5 +1,5 @@
+import { type FakePopup, fakePopup, trackConnectEnv } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type FakePopup, fakePopup, trackConnectEnv } from '../connect/testing.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import { createLoginClient, type LoginClient } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
@@ -144,6 +144,9 @@ describe('popup sign-in', () => {
     expect(popup.closeCalls).toBe(0)
     await vi.advanceTimersByTimeAsync(1)
     expect(settled).toMatchObject({ name: 'LoginError', code: 'timeout' })
+    // The race reports first and tears down in the next task (1 ms under fake timers).
+    expect(popup.closeCalls).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
     expect(popup.closeCalls).toBe(1)
     expect(live()).toEqual(nothingLive)
     // A late valid message changes nothing.
@@ -164,6 +167,7 @@ describe('popup sign-in', () => {
     expect(settled).toBeUndefined()
     await vi.advanceTimersByTimeAsync(1)
     expect(settled).toMatchObject({ code: 'popup_closed' })
+    await vi.advanceTimersByTimeAsync(1)
     expect(live()).toEqual(nothingLive)
   })
 
@@ -172,7 +176,7 @@ describe('popup sign-in', () => {
     const done = client.login({ mode: 'popup', signal: controller.signal })
     controller.abort()
     await expect(done).rejects.toMatchObject({ code: 'aborted' })
-    expect(popup.closeCalls).toBe(1)
+    await vi.waitFor(() => expect(popup.closeCalls).toBe(1))
     expect(live()).toEqual(nothingLive)
   })
 
@@ -212,7 +216,8 @@ describe('callback page in the popup', () => {
     })
     expect(location.search).toBe('')
     expect(opener.postMessage).toHaveBeenCalledExactlyOnceWith(envelope(callback), location.origin)
-    expect(env.closes.count).toBe(1)
+    // The hand-off closes the page shortly after, so its messages leave first.
+    await vi.waitFor(() => expect(env.closes.count).toBe(1))
     await vi.waitFor(() => expect(heard).toEqual([envelope(callback)]))
     listener.close()
     pageClient.close()

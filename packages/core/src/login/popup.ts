@@ -49,13 +49,15 @@ function awaitPopupCallback(
   },
 ): Promise<URL> {
   const { redirectUri, state } = options
-  const fail = (code: 'popup_closed' | 'timeout' | 'aborted', message: string) => () =>
-    new LoginError(code, message)
   const race = startRace<URL | Error>({
     timeoutMs: options.timeoutMs,
-    onTimeout: fail('timeout', 'the sign-in popup timed out'),
     signal: options.signal,
-    onAbort: fail('aborted', 'the sign-in was aborted'),
+    end: (reason) =>
+      reason === 'closed'
+        ? new LoginError('popup_closed', 'the sign-in popup was closed')
+        : reason === 'timeout'
+          ? new LoginError('timeout', 'the sign-in popup timed out')
+          : new LoginError('aborted', 'the sign-in was aborted'),
   })
   race.add(() => popup.close())
   const accept = (href: string) => {
@@ -77,7 +79,7 @@ function awaitPopupCallback(
     }),
   )
   race.add(listenOnBroadcast({ name: channelName(state), parse: parseEnvelope, onMessage: accept }))
-  race.watch(popup.isClosed, 500, fail('popup_closed', 'the sign-in popup was closed'))
+  race.watch(popup.isClosed, 500)
   if (!race.done()) {
     options
       .navigate()

@@ -5,7 +5,7 @@ import { userEvent } from '@testing-library/user-event'
 import axe from 'axe-core'
 import { type ReactNode, StrictMode } from 'react'
 import { expect, vi } from 'vitest'
-import { type FakePopup, fakePopup, trackConnectEnv } from '../../../core/src/connect/testing.ts'
+import { type FakePopup, fakePopup, trackConnectEnv } from '@oauth-connect/testing'
 import {
   ConnectProviderButton,
   type ConnectProviderButtonProps,

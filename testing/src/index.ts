@@ -1,0 +1,3 @@
+// Test helpers shared by the workspace packages (private, never published).
+export type { FakePopup, FakeWindows, LiveCounts } from './connectEnv.ts'
+export { fakePopup, fakeWindows, memoryChannel, trackConnectEnv } from './connectEnv.ts'
