@@ -32,7 +32,7 @@ export const retryBwell = (failureCount: number, error: BwellError): boolean =>
  */
 export function useBwellQuery<TQueryFnData, TData>(
   key: (user: string) => QueryKey,
-  fetch: (client: BwellClient, signal: AbortSignal) => Promise<TQueryFnData>,
+  load: (client: BwellClient, signal: AbortSignal) => Promise<TQueryFnData>,
   options: BwellQueryOptions<TQueryFnData, TData>,
   ready = true,
 ): UseQueryResult<TData, BwellError> {
@@ -50,7 +50,7 @@ export function useBwellQuery<TQueryFnData, TData>(
     ...rest,
     retry,
     queryKey: key(user ?? ''),
-    queryFn: ({ signal }) => fetch(client, signal),
+    queryFn: ({ signal }) => load(client, signal),
     enabled:
       typeof enabled === 'function' ? (query) => allowed && enabled(query) : allowed && enabled,
     ...(placeholder !== undefined && { placeholderData: placeholder }),
