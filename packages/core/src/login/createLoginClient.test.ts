@@ -425,12 +425,249 @@ describe('token responses', () => {
     expect(await client.getAccessToken()).toBe('plain')
   })
 
-  it('[SEC-22] rejects an ID token with the wrong nonce or audience', async () => {
-    const client = makeClient({ clientId: 'other-client' })
-    const callback = await authorize(client).catch((error: unknown) => error)
-    // The test server only knows test-client; approving for another id must fail there.
-    expect(callback).toBeInstanceOf(Error)
+  it.each([
+    ['a wrong nonce', { nonce: 'another-attempts-nonce' }],
+    ['a wrong audience', { aud: 'another-client' }],
+    ['a wrong issuer', { iss: 'http://127.0.0.1:1' }],
+    ['an expired exp', { exp: Math.floor(Date.now() / 1000) - 600 }],
+    ['no sub', { sub: undefined }],
+  ])('[SEC-22] refuses an ID token with %s before a session exists', async (_, tamper) => {
+    server.tamperNextIdToken(tamper)
+    const client = makeClient({ storage: sessionStore })
+    const callback = await authorize(client)
+    await expectLoginError(client.handleCallback(callback), 'token_response_invalid')
+    // The token endpoint answered with real tokens; none of them was kept.
+    expect(tokenRequests()).toHaveLength(1)
+    expect(client.getSnapshot()).toMatchObject({ status: 'error', claims: undefined })
+    await expectLoginError(client.getAccessToken(), 'not_signed_in')
+    expect(sessionStorage.length).toBe(0)
+  })
+
+  it('[SEC-22] accepts the same untampered ID token (the control for the cases above)', async () => {
+    const client = makeClient()
+    await signIn(client)
+    expect(client.getSnapshot().claims).toMatchObject({ sub: 'amy.shaw', aud: server.clientId })
+  })
+})
+
+describe('sessions that change under a request', () => {
+  it('[SEC-28] discards a refresh that answers after sign-out', async () => {
+    const client = makeClient()
+    await signIn(client)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 3_600_000)
+    const held = server.hold('/oauth2/token')
+    // Settles while logout() runs: sign-out aborts the request at once.
+    const token = client.getAccessToken().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    await held.reached
+    await client.logout()
+    held.release()
+    const error = await token
+    expect(error).toMatchObject({ name: 'LoginError', code: 'session_changed' })
+    expect((error as LoginError).cause).toMatchObject({ code: 'aborted' })
+    expect(client.getSnapshot()).toEqual({
+      status: 'signed-out',
+      claims: undefined,
+      error: undefined,
+    })
+    await expectLoginError(client.getAccessToken(), 'not_signed_in')
+  })
+
+  it('[SEC-28] discards a code exchange that answers after sign-out', async () => {
+    const client = makeClient()
+    const callback = await authorize(client)
+    const held = server.hold('/oauth2/token')
+    const exchange = client.handleCallback(callback)
+    await held.reached
+    await client.logout()
+    held.release()
+    await expect(exchange).rejects.toBeInstanceOf(LoginError)
+    expect(client.getSnapshot()).toEqual({
+      status: 'signed-out',
+      claims: undefined,
+      error: undefined,
+    })
+    await expectLoginError(client.getAccessToken(), 'not_signed_in')
+  })
+
+  it("[SEC-28] keeps the next user's session when the last user's refresh answers late", async () => {
+    const locks = fakeLockManager()
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true })
+    try {
+      const tabA = makeClient({ storage: sessionStore })
+      const tabB = makeClient({ storage: sessionStore })
+      const adopted = nextStatus(tabB, 'signed-in')
+      await signIn(tabA)
+      await adopted
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(Date.now() + 3_600_000)
+      // Tab B refreshes Amy's session; the answer is held while James signs in in tab A.
+      const held = server.hold('/oauth2/token')
+      const amysToken = tabB.getAccessToken()
+      await held.reached
+      vi.useRealTimers()
+      const james = new Promise<void>((resolve) => {
+        const stop = tabB.subscribe(() => {
+          if (tabB.getSnapshot().claims?.sub === 'james.chalmers') {
+            stop()
+            resolve()
+          }
+        })
+      })
+      await tabA.login()
+      const authorizationUrl = navigations.at(-1)
+      if (!authorizationUrl) throw new Error('login did not navigate')
+      await tabA.handleCallback(server.approve(authorizationUrl, 'james.chalmers'))
+      await james
+      held.release()
+      await expectLoginError(amysToken, 'session_changed')
+      expect(tabB.getSnapshot()).toMatchObject({
+        status: 'signed-in',
+        claims: { sub: 'james.chalmers' },
+      })
+      const jamesToken = await tabB.getAccessToken()
+      const issuedToJames = server.requests.filter((r) => r.path === '/oauth2/token').length
+      expect(jamesToken).toBe(await tabA.getAccessToken())
+      expect(issuedToJames).toBe(3)
+    } finally {
+      Reflect.deleteProperty(navigator, 'locks')
+    }
+  })
+
+  it('[SEC-28] removes the pending sign-in transaction at sign-out', async () => {
+    const client = makeClient()
+    const callback = await authorize(client)
+    expect(sessionStorage.getItem('oauth-connect:login:test-client:transaction')).toContain(
+      'verifier',
+    )
+    await client.logout()
+    expect(sessionStorage.length).toBe(0)
+    await expectLoginError(client.handleCallback(callback), 'missing_transaction')
     expect(tokenRequests()).toEqual([])
+  })
+
+  it('[SEC-28] never hands a resource answer to the page after sign-out', async () => {
+    const client = makeClient()
+    await signIn(client)
+    const held = server.hold('/fhir/Patient')
+    const response = client.fetch(`${server.fhirBase}/Patient`)
+    await held.reached
+    await client.logout()
+    held.release()
+    await expectLoginError(response, 'session_changed')
+  })
+})
+
+describe('requests that hang', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  })
+
+  it('[SEC-29] ends a stalled discovery in timeout, reports it, and tries again next time', async () => {
+    const held = server.hold('/.well-known/openid-configuration')
+    const client = makeClient({ requestTimeoutMs: 5_000 })
+    const settled = client.login().catch((error: unknown) => error)
+    await held.reached
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(client.getSnapshot().status).toBe('signed-out')
+    await vi.advanceTimersByTimeAsync(1)
+    const error = await settled
+    expect(error).toMatchObject({ name: 'LoginError', code: 'timeout' })
+    expect(client.getSnapshot()).toMatchObject({ status: 'error', error })
+    await client.login()
+    expect(navigations).toHaveLength(1)
+  })
+
+  it('[SEC-29] ends a stalled refresh in timeout and frees the single flight and the lock', async () => {
+    const locks = fakeLockManager()
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true })
+    try {
+      const client = makeClient({ storage: sessionStore })
+      await signIn(client)
+      vi.setSystemTime(Date.now() + 3_600_000)
+      const held = server.hold('/oauth2/token')
+      const first = client.getAccessToken().catch((error: unknown) => error)
+      const joined = client.getAccessToken().catch((error: unknown) => error)
+      await held.reached
+      await vi.advanceTimersByTimeAsync(30_000)
+      expect(await first).toMatchObject({ code: 'timeout' })
+      expect(await joined).toBe(await first)
+      // The session is kept, and the next call refreshes under a free lock.
+      expect(client.getSnapshot().status).toBe('signed-in')
+      expect(await client.getAccessToken()).toMatch(/^at-/)
+      expect(locks.requested).toHaveLength(2)
+    } finally {
+      Reflect.deleteProperty(navigator, 'locks')
+    }
+  })
+
+  it('[SEC-29] signs out even when revocation stalls', async () => {
+    const client = makeClient({ requestTimeoutMs: 1_000 })
+    await signIn(client)
+    const held = server.hold('/oauth2/revoke')
+    const logout = client.logout()
+    expect(client.getSnapshot().status).toBe('signed-out')
+    await held.reached
+    await vi.advanceTimersByTimeAsync(1_000)
+    await expect(logout).resolves.toBeUndefined()
+  })
+
+  it('[SEC-29] aborts a request in flight on close()', async () => {
+    const client = makeClient()
+    const callback = await authorize(client)
+    const held = server.hold('/oauth2/token')
+    const exchange = client.handleCallback(callback).catch((error: unknown) => error)
+    await held.reached
+    client.close()
+    expect(await exchange).toMatchObject({ code: 'aborted' })
+    held.release()
+  })
+})
+
+describe('sign-in options and failures', () => {
+  it('should send prompt and login_hint when given', async () => {
+    const client = makeClient()
+    await client.login({ prompt: 'login', loginHint: 'amy.shaw' })
+    await client.login({ prompt: undefined, loginHint: undefined })
+    expect(navigations[0]?.searchParams.get('prompt')).toBe('login')
+    expect(navigations[0]?.searchParams.get('login_hint')).toBe('amy.shaw')
+    expect(navigations[1]?.searchParams.has('prompt')).toBe(false)
+    expect(navigations[1]?.searchParams.has('login_hint')).toBe(false)
+  })
+
+  it('should report a failed sign-in in the snapshot', async () => {
+    server.fault('/.well-known/openid-configuration', { status: 500 })
+    server.fault('/.well-known/oauth-authorization-server', { status: 500 })
+    const client = makeClient()
+    const error = await expectLoginError(client.login(), 'discovery_failed')
+    expect(client.getSnapshot()).toEqual({ status: 'error', claims: undefined, error })
+  })
+
+  it('should name both issuers, and say when only localhost versus 127.0.0.1 differs', async () => {
+    server = await start({ metadataIssuer: (issuer) => issuer.replace('127.0.0.1', 'localhost') })
+    const near = makeClient()
+    const error = await expectLoginError(near.login(), 'discovery_failed')
+    const localhost = server.issuer.replace('127.0.0.1', 'localhost')
+    expect(error.message).toBe(
+      `discovered "issuer" ${localhost} is not the configured ${server.issuer}/ (only localhost vs 127.0.0.1 differs: use one)`,
+    )
+    // A mismatch is an answer: the second discovery path is not tried.
+    expect(server.log()).toEqual(['GET /.well-known/openid-configuration'])
+    server = await start({ metadataIssuer: () => 'https://auth.example.com' })
+    const far = makeClient()
+    expect((await expectLoginError(far.login(), 'discovery_failed')).message).toBe(
+      `discovered "issuer" https://auth.example.com is not the configured ${server.issuer}/`,
+    )
+  })
+
+  it('should return the ID token for APIs that take it', async () => {
+    const client = makeClient()
+    await expectLoginError(client.getIdToken(), 'not_signed_in')
+    await signIn(client)
+    expect(await client.getIdToken()).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
   })
 })
 
@@ -663,6 +900,21 @@ describe('logout and tabs', () => {
     expect(end?.searchParams.get('post_logout_redirect_uri')).toBe(`${location.origin}/`)
     expect(end?.searchParams.get('id_token_hint')).toMatch(/^ey/)
     await expectLoginError(client.getAccessToken(), 'not_signed_in')
+  })
+
+  it('should refuse end-session where the server advertises none, signed out anyway', async () => {
+    const client = makeClient(
+      {},
+      fixedEndpoints({
+        issuer: server.issuer,
+        authorizationEndpoint: `${server.issuer}/oauth2/auth`,
+        tokenEndpoint: `${server.issuer}/oauth2/token`,
+      }),
+    )
+    await signIn(client)
+    await expectLoginError(client.logout({ endSession: true }), 'end_session_unsupported')
+    expect(client.getSnapshot().status).toBe('signed-out')
+    expect(navigations).toHaveLength(1)
   })
 
   it('should sign out locally even when revocation fails', async () => {

@@ -639,24 +639,25 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     const request = new Request(input, init)
     if (!resourceOrigins.has(new URL(request.url).origin)) return fetch(request)
     const started = generation
-    const send = (token: string) => {
-      // The bearer of a session that ended (or of the next user) never goes out for this call.
+    const send = async (token: string) => {
+      // The bearer of a session that ended (or of the next user) never goes out for this call,
+      // and an answer for a session that ended meanwhile never reaches the page.
       assertGeneration(started)
       const headers = new Headers(request.headers)
       headers.set('authorization', `Bearer ${token}`)
       // Following a redirect would carry the bearer to wherever the Location points.
-      return fetch(new Request(request.clone(), { headers, redirect: 'manual' }))
+      const response = await fetch(new Request(request.clone(), { headers, redirect: 'manual' }))
+      assertGeneration(started)
+      return response
     }
     const token = await getAccessToken()
-    let response = await send(token)
+    const response = await send(token)
     const challenge = response.headers.get('www-authenticate')
     // A challenge the browser hides from us (CORS) counts as invalid_token.
-    if (response.status === 401 && !(challenge && !/invalid_token/.test(challenge))) {
-      response = await send((await refresh(token)).accessToken)
+    if (response.status !== 401 || (challenge && !/invalid_token/.test(challenge))) {
+      return response
     }
-    // An answer for a session that ended meanwhile is not handed to the next user's page.
-    assertGeneration(started)
-    return response
+    return send((await refresh(token)).accessToken)
   }
 
   async function logout(logoutOptions: LogoutOptions = {}): Promise<void> {

@@ -33,6 +33,8 @@ export interface AuthServerOptions {
   readonly revocation?: boolean
   /** Medblocks' token shape: lowercase `bearer`, `expires_in` 3599, empty `scope`. Default true. */
   readonly medblocksShape?: boolean
+  /** The `issuer` the discovery document names, from the server's own; default the same. */
+  readonly metadataIssuer?: (issuer: string) => string
 }
 
 interface Grant {
@@ -44,6 +46,12 @@ interface Grant {
 }
 
 const base64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url')
+
+/** The display name the server puts in ID tokens and Patients; `amy.shaw` is Amy V. Shaw. */
+export const displayName = (sub: string) => (sub === 'amy.shaw' ? 'Amy V. Shaw' : sub)
+
+/** A change to the next ID token the server issues: claims to override, or a broken signature. */
+export type IdTokenTamper = Readonly<Record<string, unknown>> | 'bad-signature'
 
 /** Starts the server on 127.0.0.1 with a free port. Close it in `afterEach`. */
 export async function startAuthServer(options: AuthServerOptions = {}) {
@@ -64,7 +72,9 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
   /** Refresh tokens by value; `rotated` ones are spent, and replaying one revokes the family. */
   const refreshTokens = new Map<string, { grant: Grant; family: string; rotated: boolean }>()
   const revokedFamilies = new Set<string>()
-  const accessTokens = new Map<string, { family: string; expired: boolean }>()
+  const accessTokens = new Map<string, { family: string; expired: boolean; sub: string }>()
+  const holds = new Map<string, (() => Promise<void>)[]>()
+  const tampers: IdTokenTamper[] = []
   let counter = 0
   const next = (prefix: string) => `${prefix}-${++counter}`
 
@@ -82,6 +92,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
 
   async function signIdToken(grant: Grant): Promise<string> {
     const now = Math.floor(Date.now() / 1000)
+    const tamper = tampers.shift()
     const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'k1' }))
     const payload = base64url(
       JSON.stringify({
@@ -91,15 +102,19 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
         iat: now,
         exp: now + 300,
         ...(grant.nonce ? { nonce: grant.nonce } : {}),
-        name: grant.sub === 'amy.shaw' ? 'Amy V. Shaw' : grant.sub,
+        name: displayName(grant.sub),
+        ...(typeof tamper === 'object' ? tamper : {}),
       }),
     )
-    const signature = await crypto.subtle.sign(
-      'RSASSA-PKCS1-v1_5',
-      keys.privateKey,
-      new TextEncoder().encode(`${header}.${payload}`),
+    const signature = new Uint8Array(
+      await crypto.subtle.sign(
+        'RSASSA-PKCS1-v1_5',
+        keys.privateKey,
+        new TextEncoder().encode(`${header}.${payload}`),
+      ),
     )
-    return `${header}.${payload}.${base64url(new Uint8Array(signature))}`
+    if (tamper === 'bad-signature') signature[0] = (signature[0] ?? 0) ^ 0xff
+    return `${header}.${payload}.${base64url(signature)}`
   }
 
   function send(res: ServerResponse, status: number, body: unknown, headers = {}) {
@@ -119,7 +134,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
   ) {
     const accessToken = next('at')
     const refreshToken = next('rt')
-    accessTokens.set(accessToken, { family, expired: false })
+    accessTokens.set(accessToken, { family, expired: false, sub: grant.sub })
     refreshTokens.set(refreshToken, { grant, family, rotated: false })
     const medblocks = options.medblocksShape ?? true
     send(res, 200, {
@@ -156,6 +171,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       body,
       pageUrl: typeof location === 'undefined' ? undefined : location.href,
     })
+    await holds.get(url.pathname)?.shift()?.()
     const fault = faults.get(url.pathname)?.shift()
     if (fault) {
       send(res, fault.status ?? 200, fault.body ?? '', fault.headers)
@@ -189,13 +205,24 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
         res.writeHead(302, { location: url.searchParams.get('to') ?? '/' })
         res.end()
       } else {
+        // The Patient search finds the token's own user, like the mock's /fhir/Patient.
+        const entry =
+          path === '/fhir/Patient'
+            ? [
+                {
+                  resource: {
+                    resourceType: 'Patient',
+                    id: record.sub,
+                    name: [{ text: displayName(record.sub) }],
+                  },
+                },
+              ]
+            : []
         send(
           res,
           200,
-          { resourceType: 'Bundle', type: 'searchset', entry: [] },
-          {
-            'content-type': 'application/fhir+json',
-          },
+          { resourceType: 'Bundle', type: 'searchset', entry },
+          { 'content-type': 'application/fhir+json' },
         )
       }
     } else {
@@ -243,7 +270,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
 
   function metadata() {
     return {
-      issuer,
+      issuer: options.metadataIssuer?.(issuer) ?? issuer,
       authorization_endpoint: `${issuer}/oauth2/auth`,
       token_endpoint: `${issuer}/oauth2/token`,
       ...(options.revocation === false ? {} : { revocation_endpoint: `${issuer}/oauth2/revoke` }),
@@ -269,6 +296,31 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       const queue = faults.get(path) ?? []
       queue.push(fault)
       faults.set(path, queue)
+    },
+    /**
+     * Holds the next request to `path` (after its body arrived) until the returned function is
+     * called; never calling it is a server that hangs.
+     */
+    hold(path: string): { release: () => void; reached: Promise<void> } {
+      let release = () => {}
+      let reach = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const reached = new Promise<void>((resolve) => {
+        reach = resolve
+      })
+      const queue = holds.get(path) ?? []
+      queue.push(() => {
+        reach()
+        return held
+      })
+      holds.set(path, queue)
+      return { release, reached }
+    },
+    /** Changes the next ID token the token endpoint issues. */
+    tamperNextIdToken(tamper: IdTokenTamper) {
+      tampers.push(tamper)
     },
     /** Makes every access token issued so far fail at the resource server. */
     expireAccessTokens() {
