@@ -121,6 +121,25 @@ test('a BASIC source connects with its username and password, and the password i
     JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.body.innerHTML]),
   )
   expect(kept).not.toContain(credentials.password)
+
+  // b.well's FHIR Subscriptions list the same connection ('hapi' reads as BASIC).
+  const { connect } = panels(page)
+  await connect
+    .getByLabel('Read connections from')
+    .selectOption({ label: "FHIR Subscriptions (as b.well's SDK reads them)" })
+  await expect(connectionStatus(page, provider)).toHaveText('CONNECTED', pageLoad)
+  await expect(connectionRow(page, provider)).toContainText('BASIC')
+
+  // Disconnected, it reconnects with the credentials again.
+  const row = connectionRow(page, provider)
+  await row.getByRole('button', { name: `Disconnect ${provider}` }).click()
+  await expect(connectionStatus(page, provider)).toHaveText('DISCONNECTED')
+  await row.getByRole('button', { name: `Reconnect ${provider}` }).click()
+  const again = row.getByRole('group', { name: `Sign in to ${provider}` })
+  await again.getByLabel('Username').fill(credentials.username)
+  await again.getByLabel('Password').fill(credentials.password)
+  await again.getByRole('button', { name: 'Connect with these credentials' }).click()
+  await expect(connectionStatus(page, provider)).toHaveText('CONNECTED', pageLoad)
 })
 
 test('a BASIC source refuses a wrong password, says so, and creates no connection', async ({
@@ -217,6 +236,35 @@ test('sign-out drops the b.well session and every b.well answer from the page', 
   await expect(connect.getByRole('table', { name: 'Your connections' })).toHaveCount(0)
   await expect(connect.getByText(/no connections/)).toHaveCount(0)
   await expect(connect.getByLabel('Search providers')).toBeDisabled()
+})
+
+test('[SEC-19] a getOauthUrl that fails closes the popup without navigating it, and ends as error', async ({
+  page,
+  faults,
+}) => {
+  const provider = 'Priya Nair, MD'
+  // Priya Nair is used by this test only, so the fault cannot reach another test.
+  await faults.add({
+    kind: 'status',
+    target: 'graphql',
+    status: 500,
+    match: { operation: 'getOauthUrl', connectionId: 'dr-priya-nair' },
+  })
+  await signIn(page, amy, { mode: 'broadcast' })
+  const button = await connectButton(page, provider)
+  // Every page of the context, the popup included from its first request.
+  const toPortal: string[] = []
+  page.context().on('request', (request) => {
+    if (request.url().startsWith(origins.portal)) toPortal.push(request.url())
+  })
+  const popupEvent = page.waitForEvent('popup')
+  await button.click()
+  const popup = await popupEvent
+  await expect.poll(() => popup.isClosed()).toBe(true)
+  expect(toPortal).toEqual([])
+  await expect(lastAttempt(page)).toContainText(`${provider}: The connection failed.`)
+  await expect(providerItem(page, provider).getByRole('alert')).not.toBeEmpty()
+  await expect(connectionRow(page, provider)).toHaveCount(0)
 })
 
 // These tests arm faults for casey.lin, whom no other spec uses; serial, so that they do not

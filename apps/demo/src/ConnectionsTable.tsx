@@ -1,9 +1,11 @@
 import {
   type Connection,
+  type MemberConnectionsSource,
   useDeleteConnection,
   useDisconnectConnection,
   useMemberConnections,
 } from '@oauth-connect/react/bwell'
+import { useId, useState } from 'react'
 import { errorText } from './errorText.ts'
 import { CredentialsConnect, OAuthConnectButton } from './SourceConnect.tsx'
 import type { Settings } from './settings.ts'
@@ -56,9 +58,50 @@ function ConnectionActions({
   )
 }
 
-/** The signed-in user's b.well connections, with both statuses and what can be done next. */
+/** The two ways b.well lists a user's connections. */
+const sources: readonly { value: MemberConnectionsSource; label: string }[] = [
+  { value: 'getMemberConnections', label: 'getMemberConnections (typed)' },
+  { value: 'subscriptions', label: "FHIR Subscriptions (as b.well's SDK reads them)" },
+]
+
+/**
+ * The signed-in user's b.well connections, with both statuses and what can be done next, read
+ * from either of b.well's two shapes.
+ */
 export function ConnectionsTable({ settings }: { settings: Settings }) {
-  const connections = useMemberConnections()
+  const id = useId()
+  const [source, setSource] = useState<MemberConnectionsSource>('getMemberConnections')
+  return (
+    <div className="connections">
+      <div className="field">
+        <label htmlFor={`${id}-source`}>Read connections from</label>
+        <select
+          id={`${id}-source`}
+          value={source}
+          onChange={(event) =>
+            setSource(sources.find((s) => s.value === event.target.value)?.value ?? source)
+          }
+        >
+          {sources.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ConnectionList source={source} settings={settings} />
+    </div>
+  )
+}
+
+function ConnectionList({
+  source,
+  settings,
+}: {
+  source: MemberConnectionsSource
+  settings: Settings
+}) {
+  const connections = useMemberConnections({ source })
   if (connections.isPending) return <p role="status">Loading your connections…</p>
   if (connections.isError) {
     return <p role="alert">Could not load your connections: {errorText(connections.error)}</p>
@@ -76,14 +119,14 @@ export function ConnectionsTable({ settings }: { settings: Settings }) {
   )
   if (list.length === 0) {
     return (
-      <div className="connections">
+      <>
         <p>You have no connections yet.</p>
         {reload}
-      </div>
+      </>
     )
   }
   return (
-    <div className="connections">
+    <>
       <table>
         <caption>Your connections</caption>
         <thead>
@@ -112,6 +155,6 @@ export function ConnectionsTable({ settings }: { settings: Settings }) {
         </tbody>
       </table>
       {reload}
-    </div>
+    </>
   )
 }
