@@ -24,6 +24,7 @@ import path from 'node:path'
  * @property {string} name
  * @property {string} check
  * @property {boolean} ok
+ * @property {boolean} [skipped]
  */
 
 /** The resolutions integrators use; each must type-check. */
@@ -163,6 +164,26 @@ export function checkConsumer({ root, log = console.log }) {
     for (const [name, source] of links) {
       mkdirSync(path.dirname(path.join(modules, name)), { recursive: true })
       symlinkSync(source, path.join(modules, name), 'dir')
+    }
+
+    // The server package is ESM; CommonJS reaches it through require(esm), on by default from
+    // Node 20.19 and 22.12 (process.features.require_module). Its README states that.
+    const features = /** @type {{ require_module?: boolean }} */ (process.features)
+    const check = `server require() on Node ${process.version}`
+    if (features.require_module === true) {
+      const required = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          "process.exit(typeof require('@oauth-connect/server').createTokenSource === 'function' ? 0 : 1)",
+        ],
+        { cwd: consumer, encoding: 'utf8' },
+      )
+      results.push({ name: '@oauth-connect/server', check, ok: required.status === 0 })
+      if (required.status !== 0) log(`${check}:\n${required.stderr}`)
+    } else {
+      log(`${check}: skipped, this Node has no require(esm)`)
+      results.push({ name: '@oauth-connect/server', check, ok: true, skipped: true })
     }
 
     for (const { label, tsc } of compilers(root)) {
