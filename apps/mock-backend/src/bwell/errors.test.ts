@@ -40,7 +40,7 @@ describe('b.well errors', () => {
   it.each([
     ['invalid JSON', '{"'],
     ['a parse error', JSON.stringify({ query: '{ searchHealthResources(' })],
-    ['an unknown field', JSON.stringify({ query: '{ searchProviders(query: "") { id } }' })],
+    ['an unknown field', JSON.stringify({ query: '{ unknownField(query: "") { id } }' })],
     [
       'an unknown argument',
       JSON.stringify({

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Kind, type OperationDefinitionNode, parse } from 'graphql'
 import { createSchema, createYoga } from 'graphql-yoga'
 import type { Origins } from '../config.ts'
@@ -16,7 +18,10 @@ import { type SearchInput, searchHealthResources } from './search.ts'
 import type { IssuedTokens, Session, SessionAuthority } from './session.ts'
 
 /** The served schema: the shared contract's subset, copied beside this file. */
-export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')
+export const typeDefs = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), 'schema.graphql'),
+  'utf8',
+)
 
 /** `_source` value under which b.well lists PROA connections as FHIR Subscriptions. */
 export const proaSource = 'https://icanbwell.com/proa'
