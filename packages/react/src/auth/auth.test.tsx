@@ -1,12 +1,14 @@
 import { createLoginClient, type LoginClient, LoginError } from '@oauth-connect/core/login'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { keepPreviousData, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type AuthServer, startAuthServer } from '../../../core/src/login/test/authServer.ts'
 import { createTestClient } from '../../../core/src/login/test/testClient.ts'
 import { AuthProvider } from './AuthProvider.tsx'
+import { type AuthQueryOptions, authQueryKeys } from './authQueries.ts'
 import { ResourceError } from './errors.ts'
+import { type FhirBundle, isFhirPatient } from './fhir.ts'
 import { useAuth } from './useAuth.ts'
 import { useAuthCallback } from './useAuthCallback.ts'
 import { useAuthorizedQuery } from './useAuthorizedQuery.ts'
@@ -15,6 +17,7 @@ import { useFhirQuery } from './useFhirQuery.ts'
 let server: AuthServer
 let client: LoginClient
 let navigations: URL[]
+let queryClient: QueryClient
 
 beforeEach(async () => {
   sessionStorage.clear()
@@ -22,6 +25,7 @@ beforeEach(async () => {
   navigations = []
   server = await startAuthServer()
   client = createTestClient(server, navigations)
+  queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
 })
 
 afterEach(async () => {
@@ -30,7 +34,6 @@ afterEach(async () => {
 })
 
 function Providers({ children }: { children: ReactNode }) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
   return (
     <StrictMode>
       <QueryClientProvider client={queryClient}>
@@ -107,6 +110,29 @@ async function arriveAtCallback(): Promise<URL> {
 
 const tokenRequests = () => server.requests.filter((r) => r.path === '/oauth2/token')
 
+/** The patient's name as rendered, recorded on every render. */
+function PatientName({
+  renders,
+  options = {},
+}: {
+  renders: string[]
+  options?: AuthQueryOptions<FhirBundle>
+}) {
+  const { data } = useFhirQuery('Patient', {}, options)
+  const patient = data?.entry?.[0]?.resource
+  const text = isFhirPatient(patient) ? (patient.name?.[0]?.text ?? '?') : 'no patient'
+  renders.push(text)
+  return <p>patient: {text}</p>
+}
+
+/** Signs `sub` in through the test server, the whole redirect round trip. */
+async function signInAs(sub: string) {
+  await client.login({ returnTo: '/records' })
+  const authorizationUrl = navigations.at(-1)
+  if (!authorizationUrl) throw new Error('login did not navigate')
+  await client.handleCallback(server.approve(authorizationUrl, sub))
+}
+
 describe('useAuth', () => {
   it('should throw a clear error outside an AuthProvider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
@@ -126,6 +152,34 @@ describe('useAuth', () => {
     })
     await waitFor(() => expect(navigations).toHaveLength(1))
     expect(navigations[0]?.searchParams.get('code_challenge_method')).toBe('S256')
+  })
+})
+
+describe('useAuth failures', () => {
+  it('should report the typed error when sign-in fails, for developers', async () => {
+    server.fault('/.well-known/openid-configuration', { status: 500 })
+    server.fault('/.well-known/oauth-authorization-server', { status: 500 })
+    const rejected: unknown[] = []
+    function TryLogin() {
+      const { login } = useAuth()
+      return (
+        <button type="button" onClick={() => login().catch((error) => rejected.push(error))}>
+          Try
+        </button>
+      )
+    }
+    render(
+      <Providers>
+        <Status />
+        <TryLogin />
+      </Providers>,
+    )
+    await act(async () => {
+      screen.getByRole('button', { name: 'Try' }).click()
+    })
+    expect((await screen.findByText(/^error/)).textContent).toContain('discovery_failed')
+    expect(rejected).toEqual([expect.objectContaining({ code: 'discovery_failed' })])
+    expect(navigations).toEqual([])
   })
 })
 
@@ -215,7 +269,7 @@ describe('query hooks', () => {
         <Patients />
       </Providers>,
     )
-    expect(await screen.findByText('bundle with 0 entries')).toBeTruthy()
+    expect(await screen.findByText('bundle with 1 entries')).toBeTruthy()
     const [request] = server.requests.filter((r) => r.path === '/fhir/Patient')
     expect(request?.headers.authorization).toBe('Bearer at-2')
     expect(request?.headers.accept).toBe('application/fhir+json')
@@ -252,8 +306,142 @@ describe('query hooks', () => {
   })
 })
 
+describe('users who follow each other', () => {
+  it("[SEC-27] never shows the last user's patient to the next, not even while it loads", async () => {
+    await signInAs('amy.shaw')
+    const renders: string[] = []
+    render(
+      <Providers>
+        <Status />
+        <PatientName renders={renders} />
+      </Providers>,
+    )
+    expect(await screen.findByText('patient: Amy V. Shaw')).toBeTruthy()
+    await act(() => client.logout())
+    const afterAmy = renders.length
+    expect(screen.getByText(/signed-out/)).toBeTruthy()
+    // James signs in in the same tab; his Patient answers slowly.
+    const held = server.hold('/fhir/Patient')
+    await act(() => signInAs('james.chalmers'))
+    await held.reached
+    expect(screen.getByText(/signed-in james\.chalmers/)).toBeTruthy()
+    expect(screen.getByText('patient: no patient')).toBeTruthy()
+    await act(async () => held.release())
+    expect(await screen.findByText('patient: james.chalmers')).toBeTruthy()
+    expect(renders.slice(afterAmy)).not.toContain('Amy V. Shaw')
+    expect(renders.slice(afterAmy).length).toBeGreaterThan(0)
+  })
+
+  it("[SEC-27] keeps no entry of the last user's queries after sign-out", async () => {
+    await signInAs('amy.shaw')
+    const renders: string[] = []
+    const { rerender } = render(
+      <Providers>
+        <PatientName renders={renders} />
+      </Providers>,
+    )
+    await screen.findByText('patient: Amy V. Shaw')
+    expect(
+      queryClient.getQueryData(authQueryKeys.fhir('amy.shaw', server.fhirBase, 'Patient', {})),
+    ).toMatchObject({ resourceType: 'Bundle' })
+    // The patient view goes away (as the demo's does); its query stays cached until sign-out.
+    rerender(<Providers>{null}</Providers>)
+    expect(queryClient.getQueryCache().findAll({ queryKey: authQueryKeys.all })).toHaveLength(1)
+    await act(() => client.logout())
+    expect(queryClient.getQueryCache().findAll({ queryKey: authQueryKeys.all })).toEqual([])
+  })
+
+  it("[SEC-27] never uses the last user's data as placeholderData for the next", async () => {
+    await signInAs('amy.shaw')
+    const renders: string[] = []
+    render(
+      <Providers>
+        <PatientName renders={renders} options={{ placeholderData: keepPreviousData }} />
+      </Providers>,
+    )
+    await screen.findByText('patient: Amy V. Shaw')
+    await act(() => client.logout())
+    const afterAmy = renders.length
+    const held = server.hold('/fhir/Patient')
+    await act(() => signInAs('james.chalmers'))
+    await held.reached
+    await act(async () => held.release())
+    expect(await screen.findByText('patient: james.chalmers')).toBeTruthy()
+    expect(renders.slice(afterAmy)).not.toContain('Amy V. Shaw')
+  })
+})
+
+describe('query options', () => {
+  it('should pass select, enabled and the other TanStack options through', async () => {
+    await signInAs('amy.shaw')
+    function Names({ enabled }: { enabled: boolean | undefined }) {
+      const query = useFhirQuery(
+        'Patient',
+        { _count: 1 },
+        {
+          enabled,
+          staleTime: Number.POSITIVE_INFINITY,
+          select: (bundle) => bundle.entry?.map((entry) => entry.resource?.id).join(','),
+        },
+      )
+      return <p>ids: {query.data ?? 'none'}</p>
+    }
+    const { rerender } = render(
+      <Providers>
+        <Names enabled={false} />
+      </Providers>,
+    )
+    await act(async () => {})
+    expect(server.requests.filter((r) => r.path === '/fhir/Patient')).toEqual([])
+    rerender(
+      <Providers>
+        <Names enabled={undefined} />
+      </Providers>,
+    )
+    expect(await screen.findByText('ids: amy.shaw')).toBeTruthy()
+    expect(
+      queryClient.getQueryState(
+        authQueryKeys.fhir('amy.shaw', server.fhirBase, 'Patient', { _count: 1 }),
+      )?.status,
+    ).toBe('success')
+  })
+
+  it('should not retry a 4xx by default, and keep its OperationOutcome', async () => {
+    queryClient = new QueryClient()
+    await signInAs('amy.shaw')
+    const outcome = {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'no access' }],
+    }
+    server.fault('/fhir/Patient', { status: 403, body: JSON.stringify(outcome) })
+    const errors: unknown[] = []
+    render(
+      <Providers>
+        <Raw url={`${server.fhirBase}/Patient`} onError={(error) => errors.push(error)} />
+      </Providers>,
+    )
+    await waitFor(() => expect(errors.length).toBeGreaterThan(0))
+    expect(errors[0]).toMatchObject({ code: 'http_error', status: 403, outcome })
+    expect(server.requests.filter((r) => r.path === '/fhir/Patient')).toHaveLength(1)
+  })
+
+  it('should retry a 5xx by default', async () => {
+    queryClient = new QueryClient()
+    await signInAs('amy.shaw')
+    server.fault('/fhir/Patient', { status: 503, body: 'busy' })
+    server.fault('/fhir/Patient', { status: 503, body: 'busy' })
+    render(
+      <Providers>
+        <PatientName renders={[]} options={{ retryDelay: 0 }} />
+      </Providers>,
+    )
+    expect(await screen.findByText('patient: Amy V. Shaw')).toBeTruthy()
+    expect(server.requests.filter((r) => r.path === '/fhir/Patient')).toHaveLength(3)
+  })
+})
+
 describe('logout', () => {
-  it('[SEC-13] signs out through useAuth and revokes the refresh token', async () => {
+  it('should sign out through useAuth and revoke the refresh token', async () => {
     await arriveAtCallback()
     await client.handleCallback()
     render(

@@ -1,4 +1,5 @@
 import { OAuthConnectError } from '@oauth-connect/core/login'
+import type { FhirOperationOutcome } from './fhir.ts'
 
 /** Codes of a {@link ResourceError}. */
 export type ResourceErrorCode = 'http_error' | 'invalid_body'
@@ -11,14 +12,17 @@ export class ResourceError extends OAuthConnectError<ResourceErrorCode> {
   override name = 'ResourceError'
   /** The HTTP status; 0 when the response was an unfollowed redirect. */
   readonly status: number
+  /** The server's FHIR `OperationOutcome`, when the error body was one (checked). */
+  readonly outcome: FhirOperationOutcome | undefined
 
   constructor(
     code: ResourceErrorCode,
     message: string,
     status: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; outcome?: FhirOperationOutcome | undefined },
   ) {
     super(code, message, options)
     this.status = status
+    this.outcome = options?.outcome
   }
 }

@@ -5,13 +5,23 @@ export {
   type AuthProviderProps,
   useAuthContext,
 } from './AuthProvider.tsx'
+export { type AuthQueryOptions, authQueryKeys, isRetryable } from './authQueries.ts'
 export { ResourceError, type ResourceErrorCode } from './errors.ts'
+export {
+  type FhirBundle,
+  type FhirBundleEntry,
+  type FhirHumanName,
+  type FhirIdentifier,
+  type FhirOperationOutcome,
+  type FhirOperationOutcomeIssue,
+  type FhirPatient,
+  type FhirResource,
+  isFhirBundle,
+  isFhirPatient,
+  isFhirResource,
+  isOperationOutcome,
+} from './fhir.ts'
 export { type UseAuthResult, useAuth } from './useAuth.ts'
 export { type AuthCallbackState, useAuthCallback } from './useAuthCallback.ts'
 export { FHIR_JSON, fetchAuthorizedJson, useAuthorizedQuery } from './useAuthorizedQuery.ts'
-export {
-  type FhirBundle,
-  type FhirResource,
-  type FhirSearchParams,
-  useFhirQuery,
-} from './useFhirQuery.ts'
+export { type FhirSearchParams, useFhirQuery } from './useFhirQuery.ts'

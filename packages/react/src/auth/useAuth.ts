@@ -1,10 +1,11 @@
-import type {
-  AuthStatus,
-  IdTokenClaims,
-  LoginClient,
-  LoginError,
-  LoginOptions,
-  LogoutOptions,
+import {
+  type AuthStatus,
+  type LoginClient,
+  type LoginError,
+  type LoginOptions,
+  type LogoutOptions,
+  type StandardClaims,
+  standardClaims,
 } from '@oauth-connect/core/login'
 import { useMemo, useSyncExternalStore } from 'react'
 import { useAuthContext } from './AuthProvider.tsx'
@@ -12,11 +13,14 @@ import { useAuthContext } from './AuthProvider.tsx'
 /** What {@link useAuth} returns. The functions keep their identity while the client does. */
 export interface UseAuthResult {
   readonly status: AuthStatus
-  /** The signed-in user's ID-token claims. */
-  readonly claims: IdTokenClaims | undefined
-  /** The last sign-in failure, or why the user was signed out. */
+  /** The signed-in user's ID-token claims; each standard claim is kept only with its standard type. */
+  readonly claims: StandardClaims | undefined
+  /**
+   * The last sign-in failure (`discovery_failed`, `timeout`, `popup_closed`, `denied`, …), or why
+   * the user was signed out. For developers and logs; show users a generic text.
+   */
   readonly error: LoginError | undefined
-  /** Starts a redirect sign-in. @see LoginClient.login */
+  /** Starts a sign-in. @see LoginClient.login */
   readonly login: (options?: LoginOptions) => Promise<void>
   /** Signs out in every tab. @see LoginClient.logout */
   readonly logout: (options?: LogoutOptions) => Promise<void>
@@ -35,7 +39,8 @@ export function useAuth(): UseAuthResult {
   const { client } = useAuthContext()
   const snapshot = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot)
   const actions = useMemo(() => bindActions(client), [client])
-  return { ...snapshot, ...actions }
+  const claims = useMemo(() => standardClaims(snapshot.claims), [snapshot.claims])
+  return { status: snapshot.status, claims, error: snapshot.error, ...actions }
 }
 
 function bindActions(client: LoginClient) {
