@@ -1,9 +1,22 @@
 import { expect, origins, panels, test } from './fixtures.ts'
 
-test('the demo loads and shows its heading', async ({ page }) => {
+test('the demo starts with every panel and no uncaught error or console error', async ({
+  page,
+}) => {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+  })
   await page.goto('/')
   await expect(page.getByRole('heading', { level: 1, name: 'oauth-connect demo' })).toBeVisible()
   for (const region of Object.values(panels(page))) await expect(region).toBeVisible()
+  // The system-access panel's requests are the last thing the first render starts.
+  const list = panels(page).systemAccess.getByRole('list', { name: 'Integrations' })
+  for (const name of ['b.well', 'Medblocks', 'OpesCare']) {
+    await expect(list.getByRole('listitem').filter({ hasText: name })).toContainText('connected')
+  }
+  expect(errors).toEqual([])
 })
 
 test('the settings live in the URL, so a link reproduces the setup', async ({ page }) => {
