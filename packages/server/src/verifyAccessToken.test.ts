@@ -49,12 +49,17 @@ beforeAll(async () => {
 let published: JWK[]
 let jwksServer: TestServer
 let jwksUri: string
+let jwksPath: string
+let tests = 0
 
 beforeEach(async () => {
   published = [keyA.jwk]
   jwksServer = await startServer(() => ({ json: { keys: published } }))
-  // A fresh path per test gives each test its own cache entry.
-  jwksUri = `${jwksServer.origin}/jwks`
+  // A fresh path per test gives each test its own cache entry (and its own failure cooldown),
+  // even when the operating system hands out a port an earlier test used.
+  tests += 1
+  jwksPath = `/jwks/${tests}`
+  jwksUri = `${jwksServer.origin}${jwksPath}`
 })
 
 afterEach(async () => {
@@ -86,7 +91,7 @@ function options(extra: Partial<VerifyAccessTokenOptions> = {}): VerifyAccessTok
   return { jwksUri, issuer: ISSUER, audience: AUDIENCE, ...extra } as VerifyAccessTokenOptions
 }
 
-const jwksFetches = () => jwksServer.requestsTo('/jwks').length
+const jwksFetches = () => jwksServer.requestsTo(jwksPath).length
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
