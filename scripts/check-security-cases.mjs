@@ -173,7 +173,9 @@ export function judgeCases(cases, pending, tests) {
         notes:
           files.length === 0
             ? ['no tagged test yet']
-            : [`tagged tests now in ${files.join(', ')}: review them, list their files under the case and take it out of pending`],
+            : [
+                `tagged tests now in ${files.join(', ')}: review them, list their files under the case and take it out of pending`,
+              ],
       }
     }
     const notes = []
