@@ -3,6 +3,7 @@ import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'o
 import type { FaultStore } from '../faults.ts'
 import { escapeHtml } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
+import { endSessionPath, logoutSource, postLogoutSuccessSource } from './logout.ts'
 import { memoryAdapter } from './memoryAdapter.ts'
 import { findUser } from './users.ts'
 
@@ -88,6 +89,7 @@ export function createMedblocksProvider(
       authorization: '/oauth2/auth',
       token: '/oauth2/token',
       revocation: '/oauth2/revoke',
+      end_session: endSessionPath,
     },
     scopes: [...oidcScopes],
     claims: {
@@ -99,6 +101,7 @@ export function createMedblocksProvider(
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
