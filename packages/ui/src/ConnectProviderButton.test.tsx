@@ -342,4 +342,75 @@ describe('ConnectProviderButton', () => {
     await world.user.click(button)
     expect(world.open).not.toHaveBeenCalled()
   })
+
+  it('[SEC-35] should give buttons of two connections a popup each, and focus the open one on a second press', async () => {
+    const onSettledA = vi.fn()
+    const onSettledB = vi.fn()
+    renderStrict(
+      <>
+        <ConnectProviderButton
+          connectionId="conn-a"
+          providerName="Epic"
+          getRedirectUrl={world.getRedirectUrl}
+          allowedOrigins={['http://127.0.0.1:4000']}
+          onSettled={onSettledA}
+        />
+        <ConnectProviderButton
+          connectionId="conn-b"
+          providerName="Cerner"
+          getRedirectUrl={world.getRedirectUrl}
+          allowedOrigins={['http://127.0.0.1:4000']}
+          onSettled={onSettledB}
+        />
+      </>,
+    )
+    await startAttempt('Connect Epic')
+    await startAttempt('Connect Cerner')
+    const [epic, cerner] = world.windows.popups
+    expect(world.windows.popups).toHaveLength(2)
+    expect(new Set(world.windows.names).size).toBe(2)
+    world.post('status-success', 'http://127.0.0.1:4000', cerner)
+    await flush(1)
+    expect(onSettledB).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 'success', connectionId: 'conn-b' }),
+    )
+    expect(onSettledA).not.toHaveBeenCalled()
+    expect(epic?.closeCalls).toBe(0)
+    // The pending Epic button ignores presses; a button of the same connection elsewhere focuses it.
+    expect(screen.getAllByRole('button', { name: /Connecting/ })).toHaveLength(1)
+    world.post('status-failure', 'http://127.0.0.1:4000', epic)
+    await flush(1)
+    expect(onSettledA).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 'error', connectionId: 'conn-a' }),
+    )
+    expect(onSettledB).toHaveBeenCalledTimes(1)
+  })
+
+  it('[SEC-37] should report once when two signals arrive before React renders again', async () => {
+    world.renderButton()
+    await startAttempt()
+    const attemptId = world.attemptId()
+    act(() => {
+      for (const data of [
+        'status-success',
+        { type: 'oauth-connect', version: 1, attemptId, statusCode: 'success' },
+        'status-failure',
+      ]) {
+        window.dispatchEvent(
+          new MessageEvent('message', {
+            data,
+            origin: typeof data === 'string' ? 'http://127.0.0.1:4000' : APP,
+            source: world.popup().window,
+          }),
+        )
+      }
+      world.popup().markClosed()
+    })
+    await flush(2000)
+    expect(world.callbacks.onSuccess).toHaveBeenCalledTimes(1)
+    expect(world.callbacks.onSettled).toHaveBeenCalledTimes(1)
+    expect(world.callbacks.onError).not.toHaveBeenCalled()
+    expect(main().getAttribute('data-state')).toBe('success')
+    expect(world.env.live).toEqual({ listeners: 0, intervals: 0, timeouts: 0, channels: 0 })
+  })
 })

@@ -1,11 +1,11 @@
 import type { ConnectionEvent } from '@oauth-connect/core/connect'
+import { type FakePopup, fakeWindows, memoryChannel, trackConnectEnv } from '@oauth-connect/testing'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, render } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import axe from 'axe-core'
 import { type ReactNode, StrictMode } from 'react'
 import { expect, vi } from 'vitest'
-import { type FakePopup, fakePopup, trackConnectEnv } from '@oauth-connect/testing'
 import {
   ConnectProviderButton,
   type ConnectProviderButtonProps,
@@ -42,15 +42,16 @@ export async function expectAccessible(container: Element) {
  * environment counts live listeners and timers and records `location.assign`.
  */
 export function connectWorld() {
-  let popup: FakePopup = fakePopup()
-  let blocked = false
-  const open = vi.spyOn(window, 'open').mockImplementation(() => {
-    if (blocked) return null
-    popup = fakePopup()
-    return popup.window
-  })
+  // window.open as a browser does it: one window per name, a new one for a new name.
+  const windows = fakeWindows()
+  const open = vi
+    .spyOn(window, 'open')
+    .mockImplementation((url, target, features) =>
+      windows.open(String(url ?? ''), target ?? '_blank', features ?? ''),
+    )
   const env = trackConnectEnv({
     open: (url, target, features) => window.open(url, target, features),
+    channel: memoryChannel,
   })
   const events: ConnectionEvent[] = []
   const callbacks = {
@@ -68,10 +69,10 @@ export function connectWorld() {
     callbacks,
     getRedirectUrl,
     user,
-    popup: () => popup,
-    blockPopups: () => {
-      blocked = true
-    },
+    windows,
+    /** The last window opened. */
+    popup: (): FakePopup => windows.popups.at(-1) ?? (undefined as never),
+    blockPopups: () => windows.block(),
     attemptId: () => events.at(-1)?.attemptId ?? '',
     /** Renders the button with the world's callbacks, under StrictMode. */
     renderButton(props: Partial<ConnectProviderButtonProps> = {}) {
@@ -87,9 +88,9 @@ export function connectWorld() {
       )
     },
     /** A message from the popup, as a real `MessageEvent` on `window`. */
-    post(data: unknown, origin = BWELL) {
+    post(data: unknown, origin = BWELL, from: FakePopup = this.popup()) {
       act(() => {
-        window.dispatchEvent(new MessageEvent('message', { data, origin, source: popup.window }))
+        window.dispatchEvent(new MessageEvent('message', { data, origin, source: from.window }))
       })
     },
     /** The toolkit's envelope from the app's own callback page. */
