@@ -89,7 +89,21 @@ describe('LoginButton', () => {
     expect(button().hasAttribute('aria-disabled')).toBe(false)
     expect(onError).toHaveBeenCalledWith(expect.any(LoginError))
     expect(screen.getByRole('status').textContent).toBe('')
+    // The user reads the generic text; the developer gets the typed error from the state.
+    expect(client.getSnapshot()).toMatchObject({
+      status: 'error',
+      error: { code: 'discovery_failed' },
+    })
+    expect(alert.textContent).not.toContain('discovery')
     await expectAccessible(container)
+  })
+
+  it('should pass prompt and login_hint to the sign-in', async () => {
+    withAuth(<LoginButton options={{ prompt: 'login', loginHint: 'amy.shaw', mode: undefined }} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }))
+    await waitFor(() => expect(navigations).toHaveLength(1))
+    expect(navigations[0]?.searchParams.get('prompt')).toBe('login')
+    expect(navigations[0]?.searchParams.get('login_hint')).toBe('amy.shaw')
   })
 
   it('should drop the result of a sign-in that settles after unmount', async () => {
@@ -164,6 +178,18 @@ describe('LogoutButton', () => {
     await user.click(signOut)
     expect(logout).not.toHaveBeenCalled()
     await expectAccessible(container)
+  })
+
+  it('should end the server session with endSession, for a shared device', async () => {
+    await signIn()
+    withAuth(<LogoutButton options={{ endSession: true }} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }))
+    await waitFor(() => expect(navigations).toHaveLength(2))
+    const end = navigations[1]
+    expect(end?.origin + (end?.pathname ?? '')).toBe(`${server.issuer}/oauth2/session/end`)
+    expect(end?.searchParams.get('id_token_hint')).toMatch(/^ey/)
+    expect(client.getSnapshot().status).toBe('signed-out')
+    expect(server.log()).toContain('POST /oauth2/revoke')
   })
 
   it('should announce a failed sign-out as an alert', async () => {

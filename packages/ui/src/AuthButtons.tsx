@@ -14,25 +14,32 @@ import { type AuthMessages, defaultAuthMessages } from './messages.ts'
 /** Props shared by {@link LoginButton} and {@link LogoutButton}. */
 export interface AuthButtonProps extends StyleProps<ButtonRenderState> {
   /** Overrides some or all texts, e.g. a translation. */
-  readonly messages?: Partial<AuthMessages>
+  readonly messages?: Partial<AuthMessages> | undefined
   /** Replaces the label; a function gets the render state. */
-  readonly children?: ReactNode | ((state: ButtonRenderState) => ReactNode)
+  readonly children?: ReactNode | ((state: ButtonRenderState) => ReactNode) | undefined
   /** Ignores presses and sets `aria-disabled`. */
-  readonly isDisabled?: boolean
+  readonly isDisabled?: boolean | undefined
   /** Called when the action rejects; the failure is also announced. */
-  readonly onError?: (error: unknown) => void
+  readonly onError?: ((error: unknown) => void) | undefined
 }
 
 /** Props of {@link LoginButton}. */
 export interface LoginButtonProps extends AuthButtonProps {
-  /** Passed to `login`; popup mode is cancelled when the button unmounts. */
-  readonly options?: LoginOptions
+  /**
+   * Passed to `login`; popup mode is cancelled when the button unmounts. On a shared device,
+   * `{ prompt: 'login' }` asks for the password even while the server still has a session.
+   */
+  readonly options?: LoginOptions | undefined
 }
 
 /** Props of {@link LogoutButton}. */
 export interface LogoutButtonProps extends AuthButtonProps {
-  /** Passed to `logout`. */
-  readonly options?: LogoutOptions
+  /**
+   * Passed to `logout`. `{ endSession: true }` also ends the authorization server's session
+   * (the tab goes to its end-session page), so the next sign-in asks for a password: the choice
+   * for a shared device.
+   */
+  readonly options?: LogoutOptions | undefined
 }
 
 /** What differs between the two buttons. */
