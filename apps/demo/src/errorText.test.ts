@@ -17,6 +17,15 @@ describe('errorText', () => {
     )
   })
 
+  it('should say first that b.well refused the session', () => {
+    const error = new BwellError('unauthorized', 'b.well refused "getToken"', {
+      issues: [
+        { code: 'security', severity: 'error', details: 'the identity token was not accepted' },
+      ],
+    })
+    expect(errorText(error)).toBe('b.well refused "getToken": the identity token was not accepted')
+  })
+
   it('should fall back to the message of a b.well error without issues, and chain plain causes', () => {
     const error = new BwellError('unauthorized', 'b.well refused "getToken"')
     expect(errorText(error)).toBe('b.well refused "getToken"')
