@@ -5,6 +5,7 @@ import {
   connectButton,
   connectionRow,
   connectionStatus,
+  demoPath,
   expect,
   findProvider,
   lastAttempt,
@@ -14,6 +15,7 @@ import {
   panels,
   providerItem,
   signIn,
+  submitLogin,
   syncStatus,
   test,
   type User,
@@ -290,6 +292,81 @@ test.describe('the b.well session under faults', () => {
     await connect.getByLabel('Search providers').fill('Summit')
     await expect(providerItem(page, 'Summit Diagnostics')).toBeVisible(pageLoad)
     expect(bwell.calling('getToken').length).toBeGreaterThanOrEqual(2)
+  })
+
+  test("[SEC-27] Casey never sees Amy's b.well connections after she signs out, even while his load slowly", async ({
+    page,
+    context,
+    faults,
+  }) => {
+    const provider = 'UnityCare Plans'
+    const credentials = basicCredentials('unity-care-plans')
+    const bwell = watchBwell(context)
+    await page.goto(demoPath({ signin: 'popup' }))
+    const { signIn: region, connect } = panels(page)
+    const amyPopup = page.waitForEvent('popup')
+    await region.getByRole('button', { name: 'Sign in' }).click()
+    await submitLogin(await amyPopup, amy)
+    await expect(region.getByText(`Signed in as ${amy.name}.`)).toBeVisible(pageLoad)
+    const item = await findProvider(page, provider)
+    await item.getByRole('button', { name: `Connect ${provider}` }).click()
+    const form = item.getByRole('group', { name: `Sign in to ${provider}` })
+    await form.getByLabel('Username').fill(credentials.username)
+    await form.getByLabel('Password').fill(credentials.password)
+    await form.getByRole('button', { name: 'Connect with these credentials' }).click()
+    await expect(connectionStatus(page, provider)).toHaveText('CONNECTED', pageLoad)
+    const amyBearers = new Set(bwell.sent.map((r) => r.headers.authorization))
+
+    await region.getByRole('button', { name: 'Sign out' }).click()
+    await expect(region.getByText('You are signed out.')).toBeVisible()
+    // A fresh server session for the next user (the demo's sign-out keeps the server's own).
+    await context.clearCookies({ domain: new URL(origins.medblocks).hostname })
+    // From here on, record every text of the connect panel's tables and last-attempt line.
+    await page.evaluate(() => {
+      const panel = [...document.querySelectorAll('section')].find(
+        (section) => section.querySelector('h2')?.textContent === 'Connect a data source',
+      )
+      if (!panel) throw new Error('no connect panel')
+      const seen: string[] = []
+      const record = () => {
+        for (const node of panel.querySelectorAll('table, .last-outcome')) {
+          seen.push(node.textContent ?? '')
+        }
+      }
+      record()
+      Object.assign(window, { seenTexts: seen })
+      new MutationObserver(record).observe(panel, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      })
+    })
+    await faults.add({
+      kind: 'latency',
+      target: 'graphql',
+      match: { username: casey.username, operation: 'getMemberConnections' },
+      ms: 3_000,
+    })
+    const before = bwell.sent.length
+    const caseyPopup = page.waitForEvent('popup')
+    await region.getByRole('button', { name: 'Sign in' }).click()
+    await submitLogin(await caseyPopup, casey)
+    await expect(region.getByText(`Signed in as ${casey.name}.`)).toBeVisible(pageLoad)
+    await expect(connect.getByText('Loading your connections…')).toBeVisible()
+    await expect(
+      connect.getByText(/^(Your connections|You have no connections yet\.)$/),
+    ).toBeVisible(pageLoad)
+    await expect(connectionRow(page, provider)).toHaveCount(0)
+    const seen = await page.evaluate(() =>
+      String((window as unknown as { seenTexts: string[] }).seenTexts.join('\n')),
+    )
+    expect(seen).not.toContain(provider)
+    // Casey's b.well session started from Casey's sign-in; no bearer of Amy's was sent again.
+    const caseys = bwell.sent.slice(before)
+    const [getToken] = caseys.filter((r) => /\bgetToken\b/.test(r.query))
+    const payload = getToken?.headers.authorization?.split('.')[1] ?? ''
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString()).sub).toBe(casey.username)
+    for (const sent of caseys) expect(amyBearers.has(sent.headers.authorization)).toBe(false)
   })
 
   test('a b.well token that expires mid-session is refreshed, and the connection goes on', async ({
