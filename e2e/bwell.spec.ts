@@ -102,6 +102,26 @@ test('the search pages through b.well sources, filters them by type, and marks t
   await expect(items.filter({ hasText: 'Wellspring Pharmacy' })).toBeVisible()
 })
 
+test('a source the search does not find can be requested from b.well', async ({ page }) => {
+  await signIn(page, amy)
+  const { connect } = panels(page)
+  await connect.getByRole('button', { name: "Can't find your provider?" }).click()
+  const form = connect.getByRole('form', { name: /Ask b.well to add a data source/ })
+  // b.well needs an institution or a provider, and says so.
+  await form.getByLabel('City').fill('Springfield')
+  await form.getByRole('button', { name: 'Send the request' }).click()
+  await expect(form.getByRole('alert')).toContainText(
+    'institution or provider is required',
+    pageLoad,
+  )
+  await form.getByLabel('Institution').fill('Maple Grove Clinic')
+  await form.getByRole('button', { name: 'Send the request' }).click()
+  await expect(form.getByRole('status')).toHaveText(
+    'b.well answered: connection request received',
+    pageLoad,
+  )
+})
+
 test('a BASIC source connects with its username and password, and the password is kept nowhere', async ({
   page,
 }) => {

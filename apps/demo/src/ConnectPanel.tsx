@@ -10,6 +10,7 @@ import { ConnectionsTable } from './ConnectionsTable.tsx'
 import { errorText } from './errorText.ts'
 import { useLatestOutcome } from './latestOutcome.ts'
 import { describeOutcome } from './outcomeText.ts'
+import { RequestSource } from './RequestSource.tsx'
 import { SourceConnect } from './SourceConnect.tsx'
 import type { Settings } from './settings.ts'
 
@@ -216,6 +217,7 @@ export function ConnectPanel({ settings }: { settings: Settings }) {
           onPage={(page) => setSearch({ ...search, page })}
         />
       )}
+      {signedIn && <RequestSource />}
       <LastAttempt />
       {signedIn && <ConnectionsTable settings={settings} />}
     </section>
