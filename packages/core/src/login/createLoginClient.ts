@@ -330,7 +330,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   /** Throws `session_changed` when a sign-in or sign-out came since `started`. */
   function assertGeneration(started: number, cause?: unknown) {
     if (generation !== started) {
-      throw new LoginError('session_changed', 'the session changed meanwhile; result discarded', {
+      throw new LoginError('session_changed', 'session changed; result discarded', {
         cause,
       })
     }
@@ -701,7 +701,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     getAccessToken,
     async getIdToken() {
       const { idToken } = await freshSession()
-      if (!idToken) throw new LoginError('not_signed_in', 'no "id_token" (openid not in "scope")')
+      if (!idToken) throw new LoginError('not_signed_in', 'no "id_token"')
       return idToken
     },
     fetch: authorizedFetch,
