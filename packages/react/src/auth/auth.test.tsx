@@ -125,6 +125,30 @@ function PatientName({
   return <p>patient: {text}</p>
 }
 
+/** A sign-in button that keeps the rejections. */
+function TryLogin({ rejected }: { rejected: unknown[] }) {
+  const { login } = useAuth()
+  return (
+    <button type="button" onClick={() => login().catch((error) => rejected.push(error))}>
+      Try
+    </button>
+  )
+}
+
+/** The patient ids, through `select`, with `enabled` and `staleTime` passed through. */
+function Names({ enabled }: { enabled: boolean | undefined }) {
+  const query = useFhirQuery(
+    'Patient',
+    { _count: 1 },
+    {
+      enabled,
+      staleTime: Number.POSITIVE_INFINITY,
+      select: (bundle) => bundle.entry?.map((entry) => entry.resource?.id).join(','),
+    },
+  )
+  return <p>ids: {query.data ?? 'none'}</p>
+}
+
 /** Signs `sub` in through the test server, the whole redirect round trip. */
 async function signInAs(sub: string) {
   await client.login({ returnTo: '/records' })
@@ -160,18 +184,10 @@ describe('useAuth failures', () => {
     server.fault('/.well-known/openid-configuration', { status: 500 })
     server.fault('/.well-known/oauth-authorization-server', { status: 500 })
     const rejected: unknown[] = []
-    function TryLogin() {
-      const { login } = useAuth()
-      return (
-        <button type="button" onClick={() => login().catch((error) => rejected.push(error))}>
-          Try
-        </button>
-      )
-    }
     render(
       <Providers>
         <Status />
-        <TryLogin />
+        <TryLogin rejected={rejected} />
       </Providers>,
     )
     await act(async () => {
@@ -374,18 +390,6 @@ describe('users who follow each other', () => {
 describe('query options', () => {
   it('should pass select, enabled and the other TanStack options through', async () => {
     await signInAs('amy.shaw')
-    function Names({ enabled }: { enabled: boolean | undefined }) {
-      const query = useFhirQuery(
-        'Patient',
-        { _count: 1 },
-        {
-          enabled,
-          staleTime: Number.POSITIVE_INFINITY,
-          select: (bundle) => bundle.entry?.map((entry) => entry.resource?.id).join(','),
-        },
-      )
-      return <p>ids: {query.data ?? 'none'}</p>
-    }
     const { rerender } = render(
       <Providers>
         <Names enabled={false} />
