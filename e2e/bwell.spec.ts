@@ -289,6 +289,30 @@ test('[SEC-19] a getOauthUrl that fails closes the popup without navigating it, 
   await expect(connectionRow(page, provider)).toHaveCount(0)
 })
 
+test("the b.well session refreshes shortly before b.well's access token expires", async ({
+  page,
+  context,
+}) => {
+  const bwell = watchBwell(context)
+  // The page's clock, moved forward instead of waiting: the mock's test-mode b.well tokens live
+  // 120 s, and the client refreshes 60 s before their exp.
+  await page.clock.install()
+  await signIn(page, amy)
+  const { connect } = panels(page)
+  await expect(connect.getByRole('list', { name: 'Providers' })).toBeVisible(pageLoad)
+  const sessions = bwell.calling('getToken').length
+  expect(bwell.calling('refresh')).toEqual([])
+  await page.clock.fastForward('01:05')
+  await connect.getByLabel('Search providers').fill('Summit')
+  await expect(providerItem(page, 'Summit Diagnostics')).toBeVisible(pageLoad)
+  const [refresh] = bwell.calling('refresh')
+  expect(refresh?.headers.refresh_token).toBeTruthy()
+  expect(refresh?.headers.clientkey).toBeTruthy()
+  expect(refresh?.headers.authorization).toBeUndefined()
+  // The same session, refreshed: no new getToken.
+  expect(bwell.calling('getToken')).toHaveLength(sessions)
+})
+
 // These tests arm faults for casey.lin, whom no other spec uses; serial, so that they do not
 // consume each other's faults.
 test.describe('the b.well session under faults', () => {
