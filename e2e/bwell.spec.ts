@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test'
 import {
   amy,
   basicCredentials,
+  casey,
   connectButton,
   connectionRow,
   connectionStatus,
@@ -18,20 +19,7 @@ import {
   submitLogin,
   syncStatus,
   test,
-  type User,
 } from './fixtures.ts'
-
-/**
- * A user no other spec signs in as, so that faults matching this user reach only these tests
- * (seeded for them in apps/mock-backend/src/medblocks/users.ts).
- */
-const casey: User = {
-  username: 'casey.lin',
-  password: 'casey-password',
-  name: 'Casey Lin',
-  birthDate: '1992-06-14',
-  identifier: 'CASEY-1003',
-}
 
 /** The GraphQL operations the pages of a context send to b.well, in order. */
 function watchBwell(context: BrowserContext) {

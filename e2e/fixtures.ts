@@ -39,6 +39,18 @@ export const james: User = {
   identifier: 'JAMES-1002',
 }
 
+/**
+ * A user only e2e/bwell.spec.ts signs in as, so that the faults it arms for this user reach no
+ * other test (seeded for it in apps/mock-backend/src/medblocks/users.ts).
+ */
+export const casey: User = {
+  username: 'casey.lin',
+  password: 'casey-password',
+  name: 'Casey Lin',
+  birthDate: '1992-06-14',
+  identifier: 'CASEY-1003',
+}
+
 /** A test-mode fault, as `POST /__test__/faults` takes it (see apps/mock-backend/src/faults.ts). */
 export interface FaultBody {
   readonly kind:
