@@ -7,29 +7,29 @@ import {
   generateRandomCodeVerifier,
   generateRandomNonce,
   generateRandomState,
-  getValidatedIdTokenClaims,
   None,
   processAuthorizationCodeResponse,
   processRefreshTokenResponse,
   refreshTokenGrantRequest,
   revocationRequest,
-  type TokenEndpointResponse,
   validateAuthResponse,
 } from 'oauth4webapi'
 import { InvalidArgumentError } from '../errors.ts'
-import { LoginError, type LoginErrorCode } from './errors.ts'
+import { stripCallbackParams } from './callback.ts'
+import { LoginError } from './errors.ts'
 import type { PopupLogin } from './popup.ts'
 import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import type { IdTokenClaims, Session } from './session.ts'
 import type { SessionStore } from './sessionStore.ts'
+import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 import {
   dropExpiredTransaction,
   saveTransaction,
   type Transaction,
   takeTransaction,
 } from './transaction.ts'
-import { parseUrlOption, toSameOriginPath } from './urls.ts'
+import { parseUrlOption, toSameOriginPath, withParams } from './urls.ts'
 
 /** Where the client keeps tokens: `'memory'`, or memory plus the opt-in `sessionStore`. */
 export type TokenStorage = 'memory' | SessionStore
@@ -206,16 +206,6 @@ const POPUP_STATE_PREFIX = 'p.'
 /** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
 export const REFRESH_LEEWAY_MS = 60_000
 
-const CALLBACK_PARAMS = [
-  'code',
-  'state',
-  'iss',
-  'error',
-  'error_description',
-  'error_uri',
-  'session_state',
-]
-
 type ChannelMessage =
   | { type: 'signed-out' }
   /** `signed-in` is a new session; `session` a refresh of the current one. */
@@ -356,50 +346,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     }
   }
 
-  /** Turns a token endpoint response into a session; nothing is stored if it is unusable. */
-  function toSession(
-    result: TokenEndpointResponse,
-    previous: Session | undefined,
-  ): Session | LoginError {
-    if (result.token_type !== 'bearer') {
-      return new LoginError('token_response_invalid', 'unsupported "token_type" value')
-    }
-    const claims = getValidatedIdTokenClaims(result)
-    return {
-      accessToken: result.access_token,
-      expiresAt:
-        result.expires_in === undefined ? undefined : Date.now() + result.expires_in * 1000,
-      // A rotated refresh token replaces the old one; without one, the old stays valid.
-      refreshToken: result.refresh_token ?? previous?.refreshToken,
-      idToken: result.id_token ?? previous?.idToken,
-      claims: claims ? { ...claims } : previous?.claims,
-    }
-  }
-
-  /** Calls the token endpoint and maps every failure to a typed error. */
-  async function tokenCall(
-    request: (signal: AbortSignal) => Promise<Response>,
-    process: (response: Response) => Promise<TokenEndpointResponse>,
-  ): Promise<TokenEndpointResponse> {
-    let response: Response
-    try {
-      response = await requests.run('token_endpoint', async (signal) => {
-        const raw = await request(signal)
-        // Buffered (under the timeout): error processing reads a clone, and some fetch
-        // implementations (happy-dom) hand out clones without a body.
-        return new Response(await raw.arrayBuffer(), raw)
-      })
-    } catch (cause) {
-      if (cause instanceof LoginError) throw cause
-      throw new LoginError('network_error', 'request to "token_endpoint" failed', { cause })
-    }
-    try {
-      return await process(response)
-    } catch (cause) {
-      throw oauthError(cause, 'token_response_invalid')
-    }
-  }
-
   async function login(loginOptions: LoginOptions = {}): Promise<void> {
     const returnTo = toSameOriginPath(
       loginOptions.returnTo ?? location.pathname + location.search + location.hash,
@@ -530,7 +476,8 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       } catch (cause) {
         throw oauthError(cause, 'issuer_mismatch', true)
       }
-      const result = await tokenCall(
+      const result = await callTokenEndpoint(
+        requests.run,
         (signal) =>
           authorizationCodeGrantRequest(
             as,
@@ -597,7 +544,8 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       try {
         const as = await metadata()
         const next = toSession(
-          await tokenCall(
+          await callTokenEndpoint(
+            requests.run,
             (signal) =>
               refreshTokenGrantRequest(as, client, auth, refreshToken, {
                 ...requestOptions,
@@ -721,52 +669,4 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
 }
 
-/**
- * Removes the authorization response from the address bar before anything else can leak it.
- * Returns the cleaned address when `url` was the current one.
- */
-function stripCallbackParams(url: URL): string | undefined {
-  if (typeof location === 'undefined' || url.href !== location.href) return undefined
-  const clean = new URL(url)
-  for (const name of CALLBACK_PARAMS) clean.searchParams.delete(name)
-  history.replaceState(history.state, '', clean)
-  return clean.href
-}
-
-/** `base` with each defined, non-empty parameter set. */
-function withParams(base: string, params: Record<string, string | undefined>): URL {
-  const url = new URL(base)
-  for (const [name, value] of Object.entries(params)) {
-    if (value) url.searchParams.set(name, value)
-  }
-  return url
-}
-
 const notSignedIn = () => new LoginError('not_signed_in', 'nobody is signed in')
-
-/**
- * Maps an oauth4webapi failure to a typed error. `invalid_grant` and `access_denied` keep their
- * own codes; any other server `error` on the callback is `authorization_failed`.
- */
-function oauthError(cause: unknown, code: LoginErrorCode, callback = false): LoginError {
-  const fields =
-    typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>) : {}
-  const error = typeof fields.error === 'string' ? fields.error : undefined
-  const description =
-    typeof fields.error_description === 'string' ? fields.error_description : undefined
-  return new LoginError(
-    error === 'invalid_grant'
-      ? 'invalid_grant'
-      : error === 'access_denied'
-        ? 'denied'
-        : error && callback
-          ? 'authorization_failed'
-          : code,
-    error
-      ? `${callback ? 'authorization' : '"token_endpoint"'} failed with "error" ${error}`
-      : cause instanceof Error
-        ? cause.message
-        : 'invalid response',
-    { cause, error, description },
-  )
-}

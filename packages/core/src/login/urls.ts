@@ -31,3 +31,12 @@ export function toSameOriginPath(value: unknown, origin: string): string | undef
   // A path that starts with "//" would be read as another host when given to a router.
   return url && !url.pathname.startsWith('//') ? url.pathname + url.search + url.hash : undefined
 }
+
+/** `base` with each defined, non-empty parameter set (authorization and end-session URLs). */
+export function withParams(base: string, params: Record<string, string | undefined>): URL {
+  const url = new URL(base)
+  for (const [name, value] of Object.entries(params)) {
+    if (value) url.searchParams.set(name, value)
+  }
+  return url
+}
