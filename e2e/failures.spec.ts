@@ -83,7 +83,8 @@ test('[SEC-16] in Auto mode a blocked popup falls back to a redirect', async ({ 
 })
 
 test('[SEC-1] a status-success from another origin is ignored', async ({ page }) => {
-  const provider = "St. Mary's Regional Hospital"
+  // A source no test connects (the connect matrix only declines it), so no row may appear.
+  const provider = 'Epic Sandbox Health'
   const evilOrigin = 'http://127.0.0.1:4003'
   // A page on another origin, framed by the app, posting to it with the right target origin.
   await page.route(`${evilOrigin}/evil`, (route) =>
