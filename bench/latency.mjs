@@ -29,7 +29,10 @@ export const channels = ['message', 'poll', 'broadcast']
 /**
  * @typedef {object} LatencyResult
  * @property {ChannelLatency[]} channels
- * @property {{ roundTrips: number, ms: import('./lib/stats.mjs').Summary }} floor
+ * @property {{ roundTrips: number, ms: import('./lib/stats.mjs').Summary }} floor bare `postMessage`
+ *   round trips, app window → provider-origin popup → app window
+ * @property {{ roundTrips: number, ms: import('./lib/stats.mjs').Summary }} broadcastFloor bare
+ *   BroadcastChannel round trips, app window → app-origin popup → app window
  * @property {number} pollIntervalMs
  */
 
@@ -98,6 +101,11 @@ export async function runLatency(session, options = {}) {
       return window.bench.floor(n)
     }, attempts + warmup)
     await popupsClosed(context, page)
+    const bcRtts = await page.evaluate((n) => {
+      if (!window.bench) throw new Error('window.bench is not installed')
+      return window.bench.broadcastFloor(n)
+    }, attempts + warmup)
+    await popupsClosed(context, page)
 
     return {
       channels: channels.map((channel) => ({
@@ -107,6 +115,7 @@ export async function runLatency(session, options = {}) {
         failures: failures.get(channel) ?? [],
       })),
       floor: { roundTrips: attempts, ms: summarize(rtts.slice(warmup)) },
+      broadcastFloor: { roundTrips: attempts, ms: summarize(bcRtts.slice(warmup)) },
       pollIntervalMs,
     }
   } finally {

@@ -65,6 +65,17 @@ export async function startHarness(options) {
         (code) => send(res, 200, 'text/javascript', code),
         (error) => send(res, 500, 'text/plain', String(error)),
       )
+    } else if (url.pathname === '/bc-echo') {
+      // The BroadcastChannel floor: answers every number on the named channel.
+      send(
+        res,
+        200,
+        'text/html',
+        page(`
+const channel = new BroadcastChannel(new URLSearchParams(location.search).get('name'))
+channel.onmessage = (event) => { if (typeof event.data === 'number') channel.postMessage('echo-' + event.data) }
+channel.postMessage('echo-ready')`),
+      )
     } else if (url.pathname === '/connect/callback') {
       // The app's own callback page (custom redirect). `signal` picks what it does:
       // poll: nothing (the opener polls its location); broadcast: the toolkit's envelope on the

@@ -32,6 +32,8 @@ export interface BenchApi {
   readonly exports: readonly string[]
   attempt(channel: LatencyChannel, run: string, pollIntervalMs: number): Promise<AttemptResult>
   floor(count: number): Promise<number[]>
+  /** Bare BroadcastChannel round trips: app window → app-origin popup → app window. */
+  broadcastFloor(count: number): Promise<number[]>
   leaks(count: number, lanes: number): Promise<LeakRun>
 }
 
@@ -67,6 +69,8 @@ function need<T>(mod: Record<string, unknown>, name: string, guard: (v: unknown)
 }
 
 const isFunction = (value: unknown): value is ConnectProvider => typeof value === 'function'
+const isChannel = (value: unknown): value is object =>
+  isRecord(value) && typeof value.start === 'function'
 const now = () => performance.timeOrigin + performance.now()
 
 /** The kinds of attempt the leak run cycles through, one outcome each. */
@@ -76,6 +80,9 @@ const leakKinds = [
   'broadcast-cancelled',
   'poll-expired',
   'callback-unauthorized',
+  'registered-message',
+  'registered-broadcast',
+  'registered-poll',
   'closed',
   'timeout',
   'aborted',
@@ -93,6 +100,14 @@ type LeakKind = (typeof leakKinds)[number]
 export function install(mod: Record<string, unknown>): void {
   try {
     const connectProvider = need(mod, 'connectProvider', isFunction)
+    // The channels that hear the app's callback page are imports of their own.
+    const channelOf: Record<LatencyChannel, unknown> = {
+      message: 'message',
+      poll: need(mod, 'pollChannel', isChannel),
+      broadcast: need(mod, 'broadcastChannel', isChannel),
+    }
+    const pollChannel = channelOf.poll
+    const broadcastChannel = channelOf.broadcast
     const provider = new URLSearchParams(location.search).get('provider') ?? ''
     const callbackUrl = `${location.origin}/connect/callback`
     // Attempts run one after another; each gets its own connection id all the same.
@@ -146,7 +161,7 @@ export function install(mod: Record<string, unknown>): void {
         // Custom redirect: the app-origin callback page either broadcasts or stays put (poll).
         outcome = await run({
           callbackUrl,
-          channels: [channel],
+          channels: [channelOf[channel]],
           pollIntervalMs,
           getRedirectUrl: ({ redirectUri }: { redirectUri?: string }) => {
             if (redirectUri === undefined)
@@ -196,6 +211,41 @@ export function install(mod: Record<string, unknown>): void {
       }
     }
 
+    const broadcastFloor = async (count: number): Promise<number[]> => {
+      const name = `oauth-connect-floor-${Math.random()}`
+      const channel = new BroadcastChannel(name)
+      const popup = window.open(
+        `/bc-echo?name=${encodeURIComponent(name)}`,
+        'oauth-connect-bc-floor',
+        'width=500,height=600',
+      )
+      if (popup === null) throw new Error('the floor popup was blocked')
+      try {
+        await new Promise<void>((resolve) => {
+          channel.onmessage = (event) => {
+            if (event.data === 'echo-ready') resolve()
+          }
+        })
+        const rtts: number[] = []
+        for (let i = 0; i < count; i += 1) {
+          rtts.push(
+            await new Promise<number>((resolve) => {
+              channel.onmessage = (event) => {
+                if (event.data !== `echo-${i}`) return
+                resolve(now() - t0)
+              }
+              const t0 = now()
+              channel.postMessage(i)
+            }),
+          )
+        }
+        return rtts
+      } finally {
+        channel.close()
+        popup.close()
+      }
+    }
+
     // The leak run measures teardown, not navigation: its provider pages are addressed as
     // localhost, the app's own site, so Chromium keeps each popup in the app's process instead of
     // starting one per attempt, and they are loaded directly, without the authorize hop.
@@ -234,7 +284,7 @@ export function install(mod: Record<string, unknown>): void {
               callbackUrl,
               // A slow poll backs the broadcast up: with several popups opening at once, Chromium
               // can drop a fresh popup's BroadcastChannel message, and this run is about teardown.
-              channels: ['broadcast', 'poll'],
+              channels: [broadcastChannel, pollChannel],
               pollIntervalMs: 250,
               getRedirectUrl: callback({ status_code: 'cancelled', signal: 'broadcast' }),
             },
@@ -245,7 +295,32 @@ export function install(mod: Record<string, unknown>): void {
             {
               ...fast,
               callbackUrl,
+              // Every channel, as with a callback page of the toolkit's: the page stays silent.
+              channels: ['message', pollChannel, broadcastChannel, 'closed'],
               getRedirectUrl: callback({ status_code: 'expired', signal: 'poll' }),
+            },
+            lane,
+          )
+        case 'registered-message':
+        case 'registered-broadcast':
+        case 'registered-poll':
+          // A callback URL registered with the provider: it comes back with only status_code, so
+          // the callback page finds its attempt in the sessionStorage cloned at window.open (or,
+          // for an attempt that only polls, leaves its page alone for the opener to read).
+          return run(
+            {
+              ...fast,
+              callbackUrl: `${callbackUrl}?signal=complete`,
+              channels:
+                kind === 'registered-message'
+                  ? ['message', 'closed']
+                  : kind === 'registered-broadcast'
+                    ? [broadcastChannel, 'closed']
+                    : [pollChannel, 'closed'],
+              getRedirectUrl: () =>
+                withParams(`${callbackUrl}?signal=complete`, {
+                  status_code: kind === 'registered-poll' ? 'expired' : 'success',
+                }),
             },
             lane,
           )
@@ -299,13 +374,12 @@ export function install(mod: Record<string, unknown>): void {
       const msByKind: Record<string, number> = {}
       const unexpected: string[] = []
       const started = now()
-      // Lanes run side by side, each in its own named window (the toolkit opens one name), so
-      // attempts of different connections interleave as they would in a real app.
+      // Lanes run side by side, attempts of different connections interleaved as in a real app;
+      // each attempt opens its own window (the toolkit names it after the attempt). The shim only
+      // blocks the popups of the 'blocked' kind.
       const rawOpen = window.open
       window.open = (url?: string | URL, target?: string, features?: string) =>
-        nextOpen.blocked
-          ? null
-          : rawOpen.call(window, url, `${target ?? ''}-${nextOpen.lane}`, features)
+        nextOpen.blocked ? null : rawOpen.call(window, url, target, features)
       let next = 0
       const lane = async (id: number) => {
         while (next < count) {
@@ -328,13 +402,15 @@ export function install(mod: Record<string, unknown>): void {
       }
       try {
         await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)))
+        // The outcome comes first and the teardown in the next task: let the last one run.
+        await new Promise((resolve) => setTimeout(resolve, 0))
       } finally {
         window.open = rawOpen
       }
       return { attempts: count, lanes, outcomes, msByKind, unexpected, elapsedMs: now() - started }
     }
 
-    window.bench = { exports: Object.keys(mod).sort(), attempt, floor, leaks }
+    window.bench = { exports: Object.keys(mod).sort(), attempt, floor, broadcastFloor, leaks }
   } catch (error) {
     window.benchError = error instanceof Error ? error.message : String(error)
   }
