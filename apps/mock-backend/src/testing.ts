@@ -29,6 +29,7 @@ import { spaClientId } from './medblocks/provider.ts'
 import { findUser, seededUsers } from './medblocks/users.ts'
 import { startMockBackend } from './server.ts'
 
+export { bwellContractSdl } from './bwell/contract.ts'
 export { ManualClock } from './clock.ts'
 export type { Origins } from './config.ts'
 

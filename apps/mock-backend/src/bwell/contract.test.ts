@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import {
   buildClientSchema,
   buildSchema,
@@ -15,16 +14,9 @@ import {
 } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MockForTests, startMockForTests } from '../testing.ts'
+import { bwellContractSdl as subsetSdl } from './contract.ts'
 import { gql } from './testHelpers.ts'
 
-/**
- * The contract: a verbatim copy of b.well's subset kept apart from the served `schema.graphql`,
- * so an edit to what the mock serves cannot also move what it is checked against.
- */
-const subsetSdl = readFileSync(
-  new URL('./connect-subset.contract.graphql', import.meta.url),
-  'utf8',
-)
 const subset = buildSchema(subsetSdl)
 
 /** The members the served schema lacks or types differently, as `describeType` lines. */

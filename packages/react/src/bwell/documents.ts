@@ -1,5 +1,5 @@
 // The GraphQL documents the b.well client sends: b.well's own operation names, arguments and types
-// (see test/connect-subset.graphql; a test validates every document here against it).
+// (documents.test.ts validates every document here against b.well's recorded schema subset).
 
 const CONNECTION = `id name category type status syncStatus statusUpdated lastSynced created integrationType
       syncErrors { id text coding { code display system } }`

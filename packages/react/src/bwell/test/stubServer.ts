@@ -1,8 +1,8 @@
 // A b.well stand-in for unit tests on 127.0.0.1: each test scripts the answers by operation, and
 // every request is checked against b.well's schema (document and variables) before it is answered.
-import { readFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { bwellContractSdl } from '@oauth-connect/mock-backend/testing'
 import {
   buildSchema,
   getVariableValues,
@@ -11,10 +11,8 @@ import {
   validate,
 } from 'graphql'
 
-/** b.well's connect-flow subset, copied into this folder (see the file's header). */
-export const bwellSchema = buildSchema(
-  readFileSync(new URL('./connect-subset.graphql', import.meta.url), 'utf8'),
-)
+/** b.well's connect-flow subset, as the mock backend records it from b.well's published SDK. */
+export const bwellSchema = buildSchema(bwellContractSdl)
 
 /** The GraphQL problems of a document and its variables against {@link bwellSchema}. */
 export function schemaProblems(query: string, variables: Record<string, unknown> = {}): string[] {
