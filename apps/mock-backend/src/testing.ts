@@ -29,9 +29,11 @@ import { spaClientId } from './medblocks/provider.ts'
 import { findUser, seededUsers } from './medblocks/users.ts'
 import { startMockBackend } from './server.ts'
 
+export { type ConsentResult, consent } from './bwell/consent.ts'
 export { bwellContractSdl } from './bwell/contract.ts'
 export { ManualClock } from './clock.ts'
 export type { Origins } from './config.ts'
+export type { PortalDecision } from './portal.ts'
 
 /** Options of {@link startMockForTests}. */
 export interface MockForTestsOptions {

@@ -1,7 +1,8 @@
 // Helpers for this package's b.well tests: GraphQL over real HTTP, a b.well session per user,
 // and the OAuth connection flow driven through the portal's form.
+import type { PortalDecision } from '../portal.ts'
 import type { MockForTests } from '../testing.ts'
-import { formOf, location } from '../testSupport.ts'
+import { consent } from './consent.ts'
 
 /** POSTs a GraphQL request with the given headers. */
 export async function gql(
@@ -70,27 +71,17 @@ export async function openSession(
   }
 }
 
-/** A consent-page button. */
-export type Decision = 'allow' | 'deny' | 'fail' | 'expire' | 'tamper'
-
 /**
  * Drives getOauthUrl → the portal's consent page → a button → b.well's callback.
- * @returns the URLs on the way and where the callback finally sent the browser
+ * @returns the consent page, b.well's callback URL and where the callback finally sent the browser
  */
-export async function runFlow(session: TestSession, connectionId: string, decision: Decision) {
+export async function runFlow(
+  session: TestSession,
+  connectionId: string,
+  decision: PortalDecision,
+) {
   const url = await session.q(getOauthUrlQuery, { connectionId })
   const redirectUrl: string | undefined = url.body.data?.getOauthUrl.redirectUrl
   if (!redirectUrl) throw new Error(`getOauthUrl failed: ${JSON.stringify(url.body)}`)
-  const portal = await fetch(redirectUrl)
-  const html = await portal.text()
-  const { action, fields } = formOf(html)
-  const decided = await fetch(new URL(action, redirectUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...fields, decision }).toString(),
-  })
-  const callbackUrl = location(decided, redirectUrl)
-  const callback = await fetch(callbackUrl, { redirect: 'manual' })
-  return { redirectUrl, portalHtml: html, callbackUrl, finalUrl: location(callback, callbackUrl) }
+  return consent(redirectUrl, decision)
 }

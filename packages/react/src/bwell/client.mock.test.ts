@@ -1,6 +1,7 @@
 // @vitest-environment node
 // The b.well client against the real mock backend (apps/mock-backend), on b.well's contract.
 import {
+  consent,
   ManualClock,
   type MockForTests,
   startMockForTests,
@@ -8,7 +9,6 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type BwellClient, createBwellClient } from './client.ts'
 import { BwellError } from './errors.ts'
-import { consent } from './test/consent.ts'
 
 let mock: MockForTests
 let clock: ManualClock
@@ -143,7 +143,9 @@ describe('b.well client against the mock', () => {
     })
     const redirectUrl = await bwell.getOauthUrl('epic-sandbox')
     expect(new URL(redirectUrl).origin).toBe(mock.origins.portal)
-    expect(new URL(await consent(redirectUrl)).searchParams.get('status_code')).toBe('success')
+    expect(new URL((await consent(redirectUrl)).finalUrl).searchParams.get('status_code')).toBe(
+      'success',
+    )
 
     const typed = await bwell.getMemberConnections()
     const fhir = await bwell.getSubscriptionConnections()

@@ -5,15 +5,19 @@
 // or the parent closes stdin.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startMockForTests } from '@oauth-connect/mock-backend/testing'
-import { consent } from './consent.ts'
+import {
+  consent,
+  type PortalDecision,
+  startMockForTests,
+} from '@oauth-connect/mock-backend/testing'
 
 const appOrigin = process.argv[2] ?? 'http://localhost:3000'
 const mock = await startMockForTests({ appOrigin })
 
 const actions: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
   identity: (body) => mock.identityTokenFor(String(body.username)),
-  consent: (body) => consent(String(body.redirectUrl), String(body.decision ?? 'allow')),
+  consent: async (body) =>
+    (await consent(String(body.redirectUrl), body.decision as PortalDecision)).finalUrl,
   fault: (body) => mock.fault(body.fault as Parameters<typeof mock.fault>[0]),
   clearFaults: () => mock.clearFaults(),
 }
