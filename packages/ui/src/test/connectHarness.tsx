@@ -88,7 +88,8 @@ export function connectWorld() {
       )
     },
     /** A message from the popup, as a real `MessageEvent` on `window`. */
-    post(data: unknown, origin = BWELL, from: FakePopup = this.popup()) {
+    post(data: unknown, origin = BWELL, from: FakePopup | undefined = windows.popups.at(-1)) {
+      if (!from) throw new Error('no popup is open')
       act(() => {
         window.dispatchEvent(new MessageEvent('message', { data, origin, source: from.window }))
       })
