@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { seededClientKeys } from './bwell/clientKeys.ts'
 import { seededBasicCredentials } from './bwell/dataSources.ts'
+import { directFetch } from './bwell/directFetch.ts'
 import type { ManualClock } from './clock.ts'
 import type { Origins } from './config.ts'
 import type { FaultKind, FaultTarget } from './faults.ts'
@@ -159,7 +160,7 @@ export async function startMockForTests(options: MockForTestsOptions = {}): Prom
         .sign(key.privateKey)
     },
     async fault(fault) {
-      const res = await fetch(faultsUrl, {
+      const res = await directFetch(faultsUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(fault),
@@ -177,10 +178,10 @@ export async function startMockForTests(options: MockForTestsOptions = {}): Prom
       return body.id
     },
     async clearFaults() {
-      await fetch(faultsUrl, { method: 'DELETE' })
+      await directFetch(faultsUrl, { method: 'DELETE' })
     },
     async expireConnection(connectionId, username) {
-      const res = await fetch(`${origins.bwell}/__test__/connections/expire`, {
+      const res = await directFetch(`${origins.bwell}/__test__/connections/expire`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(

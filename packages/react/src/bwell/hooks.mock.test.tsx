@@ -1,11 +1,13 @@
-// The b.well hooks under StrictMode, against the real mock backend in its own process.
+// The b.well hooks under StrictMode, against the real mock backend. It runs in this process;
+// the client's requests go through happy-dom's fetch, so the mock's CORS for the page's origin
+// is part of what is tested.
+import { consent, type MockForTests, startMockForTests } from '@oauth-connect/mock-backend/testing'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, renderHook, waitFor as waitForDefault } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BwellClientProvider } from './BwellClientProvider.tsx'
 import { type BwellClient, createBwellClient } from './client.ts'
-import { type MockProcess, startMockProcess } from './test/startMockProcess.ts'
 import type { Connection } from './types.ts'
 import { useConnectDataSource } from './useConnectDataSource.ts'
 import { useDeleteConnection, useDisconnectConnection } from './useConnectionMutations.ts'
@@ -14,14 +16,14 @@ import { useDataSource } from './useDataSource.ts'
 import { useHealthResourceSearch } from './useHealthResourceSearch.ts'
 import { useMemberConnections } from './useMemberConnections.ts'
 
-// Real HTTP to a separate process on a shared 2-core machine: allow more than the default second.
+// Real HTTP to the mock on a shared 2-core machine: allow more than the default second.
 const waitFor = (check: () => void) => waitForDefault(check, { timeout: 10_000 })
 
-let mock: MockProcess
+let mock: MockForTests
 let queryClient: QueryClient
 
 beforeAll(async () => {
-  mock = await startMockProcess(location.origin)
+  mock = await startMockForTests({ appOrigin: location.origin })
 }, 30_000)
 
 afterAll(async () => {
@@ -136,7 +138,9 @@ describe('b.well hooks against the mock', () => {
     await waitFor(() => expect(popup.navigations).toHaveLength(1))
     const [redirectUrl = ''] = popup.navigations
     expect(new URL(redirectUrl).origin).toBe(mock.origins.portal)
-    expect(new URL(await mock.consent(redirectUrl)).searchParams.get('status_code')).toBe('success')
+    expect(new URL((await consent(redirectUrl)).finalUrl).searchParams.get('status_code')).toBe(
+      'success',
+    )
     // b.well's hosted completion page tells the opener.
     act(() => {
       window.dispatchEvent(
@@ -210,7 +214,7 @@ describe('b.well hooks against the mock', () => {
   it('should disconnect and delete a connection, refetching the list', async () => {
     const { client } = world('amy.shaw')
     await removeAll(client)
-    await mock.consent(await client.getOauthUrl('cerner-sandbox'))
+    await consent(await client.getOauthUrl('cerner-sandbox'))
     const { result } = renderHook(
       () => ({
         connections: useMemberConnections(),
@@ -237,7 +241,7 @@ describe('b.well hooks against the mock', () => {
   it('[SEC-27] should never render the first user’s connections or search for the second, not even once', async () => {
     const { state, client } = world('amy.shaw')
     await removeAll(client)
-    await mock.consent(await client.getOauthUrl('epic-sandbox'))
+    await consent(await client.getOauthUrl('epic-sandbox'))
     state.user = 'james.chalmers'
     await removeAll(client)
     state.user = 'amy.shaw'
