@@ -20,9 +20,9 @@ import { LoginError } from './errors.ts'
 import type { PopupLogin } from './popup.ts'
 import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
-import type { IdTokenClaims, Session } from './session.ts'
+import type { IdTokenClaims, Session, SessionContext } from './session.ts'
 import type { SessionStore } from './sessionStore.ts'
-import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
+import { callTokenEndpoint, oauthError, type TokenContext, toSession } from './tokenEndpoint.ts'
 import {
   dropExpiredTransaction,
   saveTransaction,
@@ -68,6 +68,17 @@ export interface LoginClientOptions {
    * not bundled.
    */
   readonly popup?: PopupLogin | undefined
+  /**
+   * Extra parameters for the authorization request (SMART's `aud`). The client's own parameters
+   * (`state`, `code_challenge`, `scope`, …) always win over these.
+   */
+  readonly authorizationParams?: Readonly<Record<string, string>> | undefined
+  /**
+   * Reads what the app keeps from each token response beside the tokens (SMART's launch
+   * context), given what the previous response of this session kept. Throw a `LoginError` to
+   * refuse the response: nothing is stored. What it returns is the snapshot's `context`.
+   */
+  readonly tokenContext?: TokenContext | undefined
 }
 
 /** The sign-in state, as reported by {@link LoginClient.getSnapshot}. */
@@ -78,6 +89,8 @@ export interface AuthSnapshot {
   readonly status: AuthStatus
   /** The signed-in user's ID-token claims; `undefined` unless signed in with `openid`. */
   readonly claims: IdTokenClaims | undefined
+  /** What the `tokenContext` option kept from the token responses; `undefined` without one. */
+  readonly context: SessionContext | undefined
   /** Why the last sign-in failed (`status: 'error'`) or why the user was signed out. */
   readonly error: LoginError | undefined
 }
@@ -258,18 +271,15 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
 
   dropExpiredTransaction(transactionKey, Date.now())
   let session = store?.read(sessionKey)
-  let snapshot: AuthSnapshot = {
-    status: session ? 'signed-in' : 'signed-out',
-    claims: session?.claims,
-    error: undefined,
-  }
+  let snapshot: AuthSnapshot
   const listeners = new Set<() => void>()
 
-  /** Publishes a new snapshot, with the current session's claims. */
+  /** Publishes a new snapshot, with the current session's claims and context. */
   function publish(status: AuthStatus, error?: LoginError) {
-    snapshot = { status, claims: session?.claims, error }
+    snapshot = { status, claims: session?.claims, context: session?.context, error }
     for (const listener of [...listeners]) listener()
   }
+  publish(session ? 'signed-in' : 'signed-out')
   /**
    * Counts sign-ins and sign-outs. A token request remembers the generation it started in, and
    * its answer is discarded when another sign-out or sign-in came first.
@@ -401,6 +411,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   async function authorizationUrl(transaction: Transaction, login: LoginOptions): Promise<URL> {
     const as = await metadata()
     return withParams(as.authorization_endpoint ?? '', {
+      ...options.authorizationParams,
       response_type: 'code',
       client_id: options.clientId,
       redirect_uri: redirectUri,
@@ -494,7 +505,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
           }),
       )
-      const next = toSession(result, undefined)
+      const next = toSession(result, undefined, options.tokenContext)
       if (next instanceof LoginError) throw next
       // Signed out (or someone else signed in) while the code was out: these tokens are stale.
       assertGeneration(started)
@@ -554,6 +565,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             (response) => processRefreshTokenResponse(as, client, response),
           ),
           current,
+          options.tokenContext,
         )
         if (next instanceof LoginError) throw next
         // A sign-out, or another user's sign-in, while the request was out wins over its result.

@@ -48,6 +48,18 @@ export type LoginErrorCode =
    * `end_session_endpoint`: the local session is gone, the server's session is not.
    */
   | 'end_session_unsupported'
+  /**
+   * SMART (`@oauth-connect/core/smart`): the server's `smart-configuration` does not list `S256`
+   * in `code_challenge_methods_supported`, so no sign-in is attempted.
+   */
+  | 'pkce_unsupported'
+  /** SMART: `launch/patient` was granted, but the token response names no `patient`. */
+  | 'launch_patient_missing'
+  /**
+   * SMART: the server refused the `aud` (the FHIR base URL) of the authorization request
+   * (`invalid_target`, or `invalid_request` about `aud`); `error` and `description` say how.
+   */
+  | 'audience_rejected'
 
 /**
  * A sign-in, token or sign-out failure. Branch on `code`; the underlying error stays on `cause`.

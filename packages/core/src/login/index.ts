@@ -17,16 +17,18 @@ export { LoginError, type LoginErrorCode } from './errors.ts'
 export { type PopupLogin, popupLogin } from './popup.ts'
 export { REQUEST_TIMEOUT_MS } from './requests.ts'
 export {
+  type Discover,
   type DiscoveredServer,
   type ExplicitServer,
   type FixedServer,
   fixedEndpoints,
   type LoginServer,
 } from './server.ts'
-export type { IdTokenClaims, Session } from './session.ts'
+export type { IdTokenClaims, Session, SessionContext } from './session.ts'
 export {
   REMOTE_REFRESH_WAIT_MS,
   type RemoteRefresh,
   type SessionStore,
   sessionStore,
 } from './sessionStore.ts'
+export type { TokenContext } from './tokenEndpoint.ts'

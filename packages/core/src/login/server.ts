@@ -7,7 +7,19 @@ import { isAllowedUrl, parseUrlOption } from './urls.ts'
 export interface DiscoveredServer {
   /** The issuer identifier; `/.well-known/openid-configuration` is tried first, then `oauth-authorization-server`. */
   readonly issuer: string
+  /**
+   * Finds the metadata from `issuer` another way (SMART's `smartServer` reads
+   * `{fhirBase}/.well-known/smart-configuration`). Called on first use, and again after a failure.
+   */
+  readonly discover?: Discover | undefined
 }
+
+/** Finds an authorization server's metadata from the URL a {@link DiscoveredServer} names. */
+export type Discover = (
+  url: URL,
+  allowInsecureLoopback: boolean,
+  run: RunRequest,
+) => Promise<AuthorizationServer>
 
 /** The options of {@link fixedEndpoints} (Medblocks: `/oauth2/auth`, `/oauth2/token`). */
 export interface ExplicitServer {
@@ -89,7 +101,7 @@ export function serverMetadata(
   const issuer = parseUrlOption(server.issuer, 'issuer', insecure)
   let pending: Promise<AuthorizationServer> | undefined
   return () => {
-    pending ??= discover(issuer, insecure, run).catch((cause: unknown) => {
+    pending ??= (server.discover ?? discover)(issuer, insecure, run).catch((cause: unknown) => {
       pending = undefined
       throw cause instanceof LoginError
         ? cause

@@ -14,7 +14,12 @@ export interface Session {
   /** Kept only as `id_token_hint` for end-session. */
   readonly idToken: string | undefined
   readonly claims: IdTokenClaims | undefined
+  /** What the client's `tokenContext` option kept from the token responses (SMART's launch context). */
+  readonly context?: SessionContext | undefined
 }
+
+/** Fields an app keeps from the token responses beside the tokens; JSON only, so it can be stored. */
+export type SessionContext = Readonly<Record<string, unknown>>
 
 const isOptionalString = (value: unknown): boolean =>
   value === undefined || typeof value === 'string'
@@ -29,6 +34,7 @@ export function isSession(value: unknown): value is Session {
     (v.expiresAt === undefined || typeof v.expiresAt === 'number') &&
     isOptionalString(v.refreshToken) &&
     isOptionalString(v.idToken) &&
+    (v.context === undefined || (typeof v.context === 'object' && v.context !== null)) &&
     (claims === undefined ||
       (typeof claims === 'object' &&
         claims !== null &&

@@ -1,7 +1,16 @@
 import { getValidatedIdTokenClaims, type TokenEndpointResponse } from 'oauth4webapi'
 import { LoginError, type LoginErrorCode } from './errors.ts'
 import type { RunRequest } from './requests.ts'
-import type { Session } from './session.ts'
+import type { Session, SessionContext } from './session.ts'
+
+/**
+ * Reads what a session keeps from a token response beside the tokens; throws a `LoginError` to
+ * refuse the response. `previous` is what the session's last response kept (on refresh).
+ */
+export type TokenContext = (
+  response: TokenEndpointResponse,
+  previous: SessionContext | undefined,
+) => SessionContext
 
 /**
  * Turns a token endpoint response into a session; nothing is stored if it is unusable.
@@ -9,11 +18,13 @@ import type { Session } from './session.ts'
  * @param result the response oauth4webapi processed (ID token claims already validated)
  * @param previous the session a refresh replaces: its refresh token, ID token and claims stay
  *   unless the response brings new ones
+ * @param context the client's `tokenContext` option; what it throws is thrown
  * @returns the session, or the `token_response_invalid` error to throw
  */
 export function toSession(
   result: TokenEndpointResponse,
   previous: Session | undefined,
+  context?: TokenContext | undefined,
 ): Session | LoginError {
   if (result.token_type !== 'bearer') {
     return new LoginError('token_response_invalid', 'unsupported "token_type" value')
@@ -26,6 +37,7 @@ export function toSession(
     refreshToken: result.refresh_token ?? previous?.refreshToken,
     idToken: result.id_token ?? previous?.idToken,
     claims: claims ? { ...claims } : previous?.claims,
+    context: context?.(result, previous?.context),
   }
 }
 

@@ -16,7 +16,7 @@ export function parseUrlOption(value: unknown, field: string, allowInsecureLoopb
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined
   if (url && isAllowedUrl(url, allowInsecureLoopback)) return url
   throw new InvalidArgumentError(
-    `"${field}" must be an absolute https: URL (or http: on a loopback host with "allowInsecureLoopback")`,
+    `"${field}" must be an https: URL (http: on loopback with "allowInsecureLoopback")`,
   )
 }
 

@@ -35,6 +35,15 @@ export interface AuthServerOptions {
   readonly medblocksShape?: boolean
   /** The `issuer` the discovery document names, from the server's own; default the same. */
   readonly metadataIssuer?: (issuer: string) => string
+  /**
+   * Act as a SMART server: serve `/fhir/.well-known/smart-configuration` (this document, or the
+   * server's own when it returns `undefined`), refuse an `aud` other than the FHIR base in
+   * `approve` with `invalid_target`, and add `tokenFields` to every token response.
+   */
+  readonly smart?: {
+    readonly configuration?: (issuer: string) => unknown
+    readonly tokenFields?: (grant: { sub: string; scope: string }) => Record<string, unknown>
+  }
 }
 
 interface Grant {
@@ -143,6 +152,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       expires_in: medblocks ? 3599 : 3600,
       scope: medblocks ? '' : grant.scope,
       refresh_token: refreshToken,
+      ...options.smart?.tokenFields?.(grant),
       ...(withIdToken && grant.scope.split(' ').includes('openid')
         ? { id_token: await signIdToken(grant) }
         : {}),
@@ -180,6 +190,8 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     const path = url.pathname
     if (path === '/.well-known/openid-configuration' && options.openidConfiguration !== false) {
       send(res, 200, metadata())
+    } else if (path === '/fhir/.well-known/smart-configuration' && options.smart) {
+      send(res, 200, options.smart.configuration?.(issuer) ?? smartConfiguration())
     } else if (path === '/.well-known/oauth-authorization-server') {
       send(res, 200, metadata())
     } else if (path === '/oauth2/token' && req.method === 'POST') {
@@ -283,6 +295,19 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     }
   }
 
+  function smartConfiguration() {
+    return {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth2/auth`,
+      token_endpoint: `${issuer}/oauth2/token`,
+      revocation_endpoint: `${issuer}/oauth2/revoke`,
+      capabilities: ['launch-standalone', 'context-standalone-patient', 'permission-v2'],
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      scopes_supported: ['openid', 'fhirUser', 'launch/patient', 'patient/*.rs'],
+    }
+  }
+
   return {
     issuer,
     fhirBase,
@@ -345,6 +370,14 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       ) {
         throw new Error(`authorization request refused: ${authorizationUrl.search}`)
       }
+      const callback = new URL(p.get('redirect_uri') ?? '')
+      if (options.smart && p.get('aud') !== fhirBase) {
+        callback.searchParams.set('error', 'invalid_target')
+        callback.searchParams.set('error_description', '"aud" is not this FHIR server')
+        callback.searchParams.set('state', p.get('state') ?? '')
+        callback.searchParams.set('iss', issuer)
+        return callback
+      }
       const code = base64url(randomBytes(16))
       codes.set(code, {
         sub,
@@ -354,7 +387,6 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
         redirectUri: p.get('redirect_uri') ?? '',
         used: false,
       })
-      const callback = new URL(p.get('redirect_uri') ?? '')
       callback.searchParams.set('code', code)
       callback.searchParams.set('state', p.get('state') ?? '')
       if (options.issParameter ?? true) callback.searchParams.set('iss', issuer)
