@@ -8,7 +8,8 @@ import {
 } from '@oauth-connect/mock-backend/testing'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type BwellClient, createBwellClient } from './client.ts'
-import { BwellError } from './errors.ts'
+import { failure } from './test/failure.ts'
+import { identityTokens } from './test/identityTokens.ts'
 
 let mock: MockForTests
 let clock: ManualClock
@@ -39,31 +40,14 @@ const observe: typeof fetch = (input, init) => {
 }
 
 function clientFor(username: string | (() => string), clientKey = mock.clientKeys.hosted) {
-  const tokens = new Map<string, Promise<string>>()
+  const identityTokenFor = identityTokens(mock)
   return createBwellClient({
     endpoint: mock.graphqlEndpoint,
     clientKey,
-    getIdentityToken: () => {
-      const name = typeof username === 'string' ? username : username()
-      let token = tokens.get(name)
-      if (!token) {
-        token = mock.identityTokenFor(name)
-        tokens.set(name, token)
-      }
-      return token
-    },
+    getIdentityToken: () => identityTokenFor(typeof username === 'string' ? username : username()),
     fetch: observe,
     now: () => clock.now(),
   })
-}
-
-async function failure(promise: Promise<unknown>): Promise<BwellError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(BwellError)
-  return error as BwellError
 }
 
 /** Removes every connection of the user, so each test starts from none. */

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type BwellClient, createBwellClient } from './client.ts'
 import { bwellDocuments } from './documents.ts'
 import { BwellError, isRetryableBwellError } from './errors.ts'
+import { failure } from './test/failure.ts'
 import { bwellError, fakeJwt, type Stub, startStub } from './test/stubServer.ts'
 
 let stub: Stub
@@ -71,15 +72,6 @@ const client = (options: Partial<Parameters<typeof createBwellClient>[0]> = {}):
 const bearerNumber = (authorization: string | undefined) => {
   const payload = authorization?.replace('Bearer ', '').split('.')[1] ?? ''
   return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { n: number }).n
-}
-
-async function failure(promise: Promise<unknown>): Promise<BwellError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(BwellError)
-  return error as BwellError
 }
 
 const oauthUrl = () => ({

@@ -1,6 +1,6 @@
 import { checkRedirectUrl, InvalidArgumentError } from '@oauth-connect/core/connect'
 import type { BwellOperation } from './documents.ts'
-import { BwellError } from './errors.ts'
+import { isSecurityError, unauthorized } from './errors.ts'
 import {
   type Fields,
   object,
@@ -181,24 +181,15 @@ export function createBwellClient(options: BwellClientOptions): BwellClient {
         const data = await send(operation, variables, { authorization: `Bearer ${token}` }, signal)
         return data[operation]
       } catch (error) {
-        if (!(error instanceof BwellError) || error.code !== 'graphql_error' || !error.isSecurity) {
-          throw error
-        }
+        if (!isSecurityError(error)) throw error
         if (attempt === 0) {
           session.invalidate(token)
           continue
         }
-        throw new BwellError(
-          'unauthorized',
+        throw unauthorized(
+          error,
+          operation,
           `b.well refused "${operation}" after re-authenticating`,
-          {
-            cause: error,
-            operation,
-            status: error.status,
-            graphqlCode: error.graphqlCode,
-            issues: error.issues,
-            data: error.data,
-          },
         )
       }
     }

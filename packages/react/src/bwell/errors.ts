@@ -64,6 +64,24 @@ export class BwellError extends OAuthConnectError<BwellErrorCode> {
   }
 }
 
+/** Whether b.well answered with its security error: it refused the session, not the request. */
+export function isSecurityError(error: unknown): error is BwellError {
+  return error instanceof BwellError && error.code === 'graphql_error' && error.isSecurity
+}
+
+/** A security error that a new session cannot fix, as `unauthorized`, keeping what b.well said. */
+export function unauthorized(error: BwellError, operation: string, message: string): BwellError {
+  const { status, graphqlCode, issues, data } = error
+  return new BwellError('unauthorized', message, {
+    cause: error,
+    operation,
+    status,
+    graphqlCode,
+    issues,
+    data,
+  })
+}
+
 const CLIENT_ERROR = /^4\d\d$/
 
 /**

@@ -8,6 +8,7 @@ import { type ReactNode, StrictMode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BwellClientProvider } from './BwellClientProvider.tsx'
 import { type BwellClient, createBwellClient } from './client.ts'
+import { identityTokens } from './test/identityTokens.ts'
 import type { Connection } from './types.ts'
 import { useConnectDataSource } from './useConnectDataSource.ts'
 import { useDeleteConnection, useDisconnectConnection } from './useConnectionMutations.ts'
@@ -37,18 +38,11 @@ afterEach(() => {
 /** One client for the tab; the identity token follows whoever is signed in. */
 function world(initialUser: string) {
   const state = { user: initialUser }
-  const tokens = new Map<string, Promise<string>>()
+  const identityTokenFor = identityTokens(mock)
   const client = createBwellClient({
     endpoint: mock.graphqlEndpoint,
     clientKey: mock.clientKeys.hosted,
-    getIdentityToken: () => {
-      let token = tokens.get(state.user)
-      if (!token) {
-        token = mock.identityTokenFor(state.user)
-        tokens.set(state.user, token)
-      }
-      return token
-    },
+    getIdentityToken: () => identityTokenFor(state.user),
   })
   queryClient = new QueryClient()
   return { state, client }

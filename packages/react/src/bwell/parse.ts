@@ -88,6 +88,9 @@ const optObject =
   (value: unknown, path: string): T | null =>
     value === null || value === undefined ? null : read(object(value, path), path)
 
+/** An object that may be null, with its fields unchecked. */
+const anyObject = optObject((f) => f)
+
 const coding = optObject((f, p) => ({
   code: optString(f.code, `${p}.code`),
   display: optString(f.display, `${p}.display`),
@@ -199,6 +202,16 @@ export function toConnections(value: unknown, path: string): readonly Connection
   return nonNullList(value, path, toConnection)
 }
 
+/** `id` → `field` of the first item with each id, in a nullable list of nullable objects. */
+function firstById(value: unknown, path: string, field: string): Map<string, string | null> {
+  const byId = new Map<string, string | null>()
+  for (const item of list(value, path, anyObject) ?? []) {
+    const id = item && optString(item.id, `${path}.id`)
+    if (id && !byId.has(id)) byId.set(id, optString(item[field], `${path}.${field}`))
+  }
+  return byId
+}
+
 /**
  * Reads b.well's FHIR Subscription listing the way b.well's own SDK does: the first
  * `subscriptionStatus` of each entry, its `extension[]` by `id`. An entry without an id, name,
@@ -206,45 +219,18 @@ export function toConnections(value: unknown, path: string): readonly Connection
  */
 export function toSubscriptionConnections(value: unknown, path: string): readonly Connection[] {
   if (value === null || value === undefined) return []
-  const entries =
-    list(
-      object(value, path).entry,
-      `${path}.entry`,
-      optObject((f) => f),
-    ) ?? []
+  const entries = list(object(value, path).entry, `${path}.entry`, anyObject) ?? []
   const connections: Connection[] = []
   entries.forEach((entry, index) => {
     const p = `${path}.entry.${index}.resource`
-    const resource = entry === null ? null : optObject((f) => f)(entry.resource, p)
+    const resource = entry === null ? null : anyObject(entry.resource, p)
     if (resource === null) return
-    const statuses = list(
-      resource.subscriptionStatus,
-      `${p}.subscriptionStatus`,
-      optObject((f) => f),
-    )
+    const statuses = list(resource.subscriptionStatus, `${p}.subscriptionStatus`, anyObject)
     const status = statuses?.[0]
     if (!status) return
     const sp = `${p}.subscriptionStatus.0`
-    const extensions = new Map<string, string | null>()
-    for (const ext of list(
-      status.extension,
-      `${sp}.extension`,
-      optObject((f) => f),
-    ) ?? []) {
-      const id = ext && optString(ext.id, `${sp}.extension.id`)
-      if (id && !extensions.has(id))
-        extensions.set(id, optString(ext.valueString, `${sp}.extension.valueString`))
-    }
-    const events = new Map<string, string | null>()
-    for (const event of list(
-      status.notificationEvent,
-      `${sp}.notificationEvent`,
-      optObject((f) => f),
-    ) ?? []) {
-      const id = event && optString(event.id, `${sp}.notificationEvent.id`)
-      if (id && !events.has(id))
-        events.set(id, optString(event.timestamp, `${sp}.notificationEvent.timestamp`))
-    }
+    const extensions = firstById(status.extension, `${sp}.extension`, 'valueString')
+    const events = firstById(status.notificationEvent, `${sp}.notificationEvent`, 'timestamp')
     const id = extensions.get('service_slug')
     const name = extensions.get('connection_name')
     const connectionType = extensions.get('connection_type')
@@ -252,10 +238,7 @@ export function toSubscriptionConnections(value: unknown, path: string): readonl
     const created = events.get('created-date')
     if (!id || !name || !connectionType || !type || !created) return
     const meta = (fields: Fields, mp: string) =>
-      optString(
-        optObject((m) => m)(fields.meta, `${mp}.meta`)?.lastUpdated,
-        `${mp}.meta.lastUpdated`,
-      )
+      optString(anyObject(fields.meta, `${mp}.meta`)?.lastUpdated, `${mp}.meta.lastUpdated`)
     connections.push({
       id,
       name,

@@ -1,4 +1,4 @@
-import { BwellError } from './errors.ts'
+import { BwellError, isSecurityError, unauthorized } from './errors.ts'
 import { object, optString, string } from './parse.ts'
 import type { Send } from './transport.ts'
 
@@ -38,21 +38,6 @@ function expiry(jwt: string, path: string): number {
     })
   }
   return exp * 1000
-}
-
-/** A refused session is final for this token: report it as `unauthorized`. */
-function refused(error: unknown, operation: string): unknown {
-  if (!(error instanceof BwellError) || error.code !== 'graphql_error' || !error.isSecurity) {
-    return error
-  }
-  return new BwellError('unauthorized', `b.well refused "${operation}"`, {
-    cause: error,
-    operation,
-    status: error.status,
-    graphqlCode: error.graphqlCode,
-    issues: error.issues,
-    data: error.data,
-  })
 }
 
 /**
@@ -161,9 +146,7 @@ export class BwellSession {
         return await this.#refresh(previous)
       } catch (error) {
         // b.well refused the refresh token: the identity token may still start a new session.
-        if (!(error instanceof BwellError && error.code === 'graphql_error' && error.isSecurity)) {
-          throw error
-        }
+        if (!isSecurityError(error)) throw error
       }
     }
     return this.#getToken(identity)
@@ -180,7 +163,10 @@ export class BwellSession {
         undefined,
       )
     } catch (error) {
-      throw refused(error, 'getToken')
+      // A refused session is final for this identity token.
+      throw isSecurityError(error)
+        ? unauthorized(error, 'getToken', 'b.well refused "getToken"')
+        : error
     }
     const tokens = object(data.getToken, 'getToken')
     const access = object(tokens.accessToken, 'getToken.accessToken')
