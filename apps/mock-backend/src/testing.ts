@@ -109,6 +109,34 @@ export interface MockForTests {
   close(): Promise<void>
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isNumber = (value: unknown): value is number => typeof value === 'number'
+
+/**
+ * POSTs JSON to one of the mock's test routes.
+ * @returns `field` of the JSON answer
+ * @throws {Error} `${what} refused: …` when the status is not `status` or `field` fails `is`
+ */
+async function postTestRoute<T>(
+  what: string,
+  url: string,
+  body: unknown,
+  expected: { status: number; field: string; is: (value: unknown) => value is T },
+): Promise<T> {
+  const res = await directFetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const answer: unknown = await res.json()
+  const value =
+    typeof answer === 'object' && answer !== null ? Reflect.get(answer, expected.field) : undefined
+  if (res.status !== expected.status || !expected.is(value)) {
+    throw new Error(`${what} refused: ${res.status} ${JSON.stringify(answer)}`)
+  }
+  return value
+}
+
 /**
  * Starts the whole mock on loopback free ports, in test mode.
  * Call `close()` in `afterAll`/`afterEach`.
@@ -159,47 +187,18 @@ export async function startMockForTests(options: MockForTestsOptions = {}): Prom
         .setExpirationTime(now + (tokenOptions.expiresInSeconds ?? 3600))
         .sign(key.privateKey)
     },
-    async fault(fault) {
-      const res = await directFetch(faultsUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fault),
-      })
-      const body: unknown = await res.json()
-      if (
-        res.status !== 201 ||
-        typeof body !== 'object' ||
-        body === null ||
-        !('id' in body) ||
-        typeof body.id !== 'string'
-      ) {
-        throw new Error(`fault refused: ${res.status} ${JSON.stringify(body)}`)
-      }
-      return body.id
-    },
+    fault: (fault) =>
+      postTestRoute('fault', faultsUrl, fault, { status: 201, field: 'id', is: isString }),
     async clearFaults() {
       await directFetch(faultsUrl, { method: 'DELETE' })
     },
-    async expireConnection(connectionId, username) {
-      const res = await directFetch(`${origins.bwell}/__test__/connections/expire`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          username === undefined ? { connectionId } : { connectionId, username },
-        ),
-      })
-      const body: unknown = await res.json()
-      if (
-        !res.ok ||
-        typeof body !== 'object' ||
-        body === null ||
-        !('expired' in body) ||
-        typeof body.expired !== 'number'
-      ) {
-        throw new Error(`expire refused: ${res.status} ${JSON.stringify(body)}`)
-      }
-      return body.expired
-    },
+    expireConnection: (connectionId, username) =>
+      postTestRoute(
+        'expire',
+        `${origins.bwell}/__test__/connections/expire`,
+        { connectionId, username },
+        { status: 200, field: 'expired', is: isNumber },
+      ),
     close: () => backend.close(),
   }
 }
