@@ -1,11 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query'
 import {
   type UseConnectProviderOptions,
   type UseConnectProviderResult,
   useConnectProvider,
 } from '../connect/index.ts'
-import { useBwell } from './BwellClientProvider.tsx'
-import { bwellKeys } from './bwellKeys.ts'
+import { useBwellClient } from './BwellClientProvider.tsx'
+import { useRefetchConnections } from './useRefetchConnections.ts'
 
 /** Options of {@link useConnectDataSource}: `useConnectProvider`'s, without the URL source. */
 export type UseConnectDataSourceOptions = Omit<
@@ -26,15 +25,14 @@ export type UseConnectDataSourceOptions = Omit<
 export function useConnectDataSource(
   options: UseConnectDataSourceOptions = {},
 ): UseConnectProviderResult {
-  const { client, user } = useBwell()
-  const queryClient = useQueryClient()
+  const client = useBwellClient()
+  const refetchConnections = useRefetchConnections()
   const { onSuccess } = options
   return useConnectProvider({
     ...options,
     getRedirectUrl: ({ connectionId, signal }) => client.getOauthUrl(connectionId, { signal }),
     onSuccess: (outcome) => {
-      if (user !== null)
-        void queryClient.invalidateQueries({ queryKey: bwellKeys.connections(user) })
+      void refetchConnections()
       onSuccess?.(outcome)
     },
   })

@@ -1,11 +1,5 @@
-import {
-  type UseMutationOptions,
-  type UseMutationResult,
-  useMutation,
-  useQueryClient,
-} from '@tanstack/react-query'
+import { type UseMutationOptions, type UseMutationResult, useMutation } from '@tanstack/react-query'
 import { useBwell } from './BwellClientProvider.tsx'
-import { bwellKeys } from './bwellKeys.ts'
 import type { BwellClient } from './client.ts'
 import type { BwellError } from './errors.ts'
 import type {
@@ -13,6 +7,7 @@ import type {
   OperationOutcomeIssue,
   RequestConnectionInput,
 } from './types.ts'
+import { useRefetchConnections } from './useRefetchConnections.ts'
 
 /** The TanStack mutation options a b.well mutation hook passes through (all but `mutationFn`). */
 export type BwellMutationOptions<TData, TVariables> = Omit<
@@ -28,16 +23,14 @@ export function useBwellMutation<TData, TVariables>(
   run: (client: BwellClient, variables: TVariables) => Promise<TData>,
   options: BwellMutationOptions<TData, TVariables>,
 ): UseMutationResult<TData, BwellError, TVariables> {
-  const { client, user } = useBwell()
-  const queryClient = useQueryClient()
+  const { client } = useBwell()
+  const refetchConnections = useRefetchConnections()
   const { onSuccess, ...rest } = options
   return useMutation<TData, BwellError, TVariables>({
     ...rest,
     mutationFn: (variables) => run(client, variables),
     onSuccess: async (...args) => {
-      if (user !== null) {
-        await queryClient.invalidateQueries({ queryKey: bwellKeys.connections(user) })
-      }
+      await refetchConnections()
       await onSuccess?.(...args)
     },
   })
