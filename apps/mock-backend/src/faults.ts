@@ -31,6 +31,8 @@ export const faultKinds = [
   'getTokenRefused',
   'refreshRefused',
   'bwellTokenExpired',
+  'smartNarrowScope',
+  'smartNoPatient',
 ] as const
 /** One of {@link faultKinds}. */
 export type FaultKind = (typeof faultKinds)[number]

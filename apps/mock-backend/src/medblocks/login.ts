@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import { BadRequestError, escapeHtml, htmlPage, readForm, sendHtml } from '../http.ts'
-import { spaClientId } from './provider.ts'
+import { firstPartyClients } from './provider.ts'
 import { authenticate, seededUsers } from './users.ts'
 
 const loginCss = `
@@ -55,7 +55,7 @@ export async function handleInteraction(
     if (req.method === 'GET' && !action) {
       if (prompt === 'login') {
         sendHtml(res, 200, loginForm(uid))
-      } else if (prompt === 'consent' && details.params.client_id === spaClientId) {
+      } else if (prompt === 'consent' && firstPartyClients.has(String(details.params.client_id))) {
         await finishConsent(provider, req, res, details)
       } else {
         sendHtml(

@@ -5,6 +5,14 @@ import { escapeHtml } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 import { endSessionPath, logoutSource, postLogoutSuccessSource } from './logout.ts'
 import { memoryAdapter } from './memoryAdapter.ts'
+import {
+  addLaunchContext,
+  checkAudience,
+  launchPatientScope,
+  resourceScopesFor,
+  smartCallbackPath,
+  smartClientId,
+} from './smart.ts'
 import { findUser } from './users.ts'
 
 /** The first-party SPA client of the demo app (public, PKCE S256). */
@@ -17,6 +25,11 @@ export const accessTokenTtl = 3599
 export const fhirScopes = 'patient/*.read system/*.read'
 
 const oidcScopes = ['openid', 'profile', 'offline_access'] as const
+/** SMART's OpenID scope (`fhirUser` in the ID token) and launch scope, beside the OIDC ones. */
+const smartScopes = ['fhirUser', launchPatientScope] as const
+
+/** Clients of the demo app itself: they never see a consent screen. */
+export const firstPartyClients: ReadonlySet<string> = new Set([spaClientId, smartClientId])
 
 /** The FHIR base URL the access tokens are audience-restricted to. */
 export function fhirAudience(issuer: string): string {
@@ -33,7 +46,7 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC) {
   if (!client) return undefined
   const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(client.clientId)
   const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined
-  if (client.clientId !== spaClientId) return existing
+  if (!firstPartyClients.has(client.clientId)) return existing
   const accountId = oidc.session?.accountId
   if (!accountId) return existing
   const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId })
@@ -62,6 +75,8 @@ export function createMedblocksProvider(
   faults: FaultStore,
 ): Provider {
   const audience = fhirAudience(issuer)
+  /** Token requests a `smartNarrowScope` fault narrowed (the fault is taken once per request). */
+  const narrowed = new WeakSet<object>()
   const configuration: Configuration = {
     adapter: memoryAdapter(),
     clients: [
@@ -73,6 +88,15 @@ export function createMedblocksProvider(
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         scope: oidcScopes.join(' '),
+      },
+      {
+        // The SMART app (SMART App Launch v2, standalone patient launch): same app, own callback.
+        client_id: smartClientId,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [`${appOrigin}${smartCallbackPath}`],
+        post_logout_redirect_uris: [`${appOrigin}/`],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
       },
       {
         client_id: backendClient.id,
@@ -91,11 +115,14 @@ export function createMedblocksProvider(
       revocation: '/oauth2/revoke',
       end_session: endSessionPath,
     },
-    scopes: [...oidcScopes],
+    scopes: [...oidcScopes, ...smartScopes],
     claims: {
       openid: ['sub'],
       profile: ['name', 'preferred_username', 'birthdate'],
+      fhirUser: ['fhirUser'],
     },
+    // SMART's `aud`: the FHIR base URL, required of the SMART client (see smart.ts).
+    extraParams: { aud: checkAudience(audience) },
     // The SPA reads the user's name from the ID token: /userinfo refuses resource-bound tokens.
     conformIdTokenClaims: false,
     features: {
@@ -107,10 +134,10 @@ export function createMedblocksProvider(
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (ctx, resource) => {
           if (resource !== audience) throw new errors.InvalidTarget()
           return {
-            scope: fhirScopes,
+            scope: `${fhirScopes} ${resourceScopesFor(ctx, faults, narrowed)}`,
             audience,
             accessTokenTTL: accessTokenTtl,
             accessTokenFormat: 'jwt',
@@ -136,6 +163,7 @@ export function createMedblocksProvider(
           name: user.name,
           preferred_username: user.username,
           birthdate: user.patient.birthDate,
+          fhirUser: `${audience}/Patient/${user.patient.id}`,
         }),
       }
     },
@@ -163,6 +191,7 @@ export function createMedblocksProvider(
     },
   }
   const provider = new Provider(issuer, configuration)
+  addLaunchContext(provider, faults, (username) => findUser(username)?.patient.id)
   // Clients see a protocol error; the console gets the message only, never a stack or a token.
   provider.on('server_error', (_ctx, error) => {
     console.error(`medblocks: server_error: ${error.message}`)

@@ -6,6 +6,8 @@ import { type AccessTokenVerifier, createAccessTokenVerifier } from './accessTok
 import { handlePatient } from './fhir.ts'
 import { handleInteraction } from './login.ts'
 import { createMedblocksProvider } from './provider.ts'
+import { handleSmartConfiguration, smartConfigurationPath } from './smart.ts'
+import { handleSmartFhir } from './smartFhir.ts'
 
 /** The Medblocks-style server (4002) and the verifier other stand-ins use for its tokens. */
 export interface Medblocks {
@@ -14,8 +16,9 @@ export interface Medblocks {
 }
 
 /**
- * Mounts oidc-provider beside the login interaction and `/fhir/Patient` on one node:http
- * listener.
+ * Mounts oidc-provider beside the login interaction, `/fhir/Patient` and the SMART routes
+ * (`/fhir/.well-known/smart-configuration`, `/fhir/Patient/{id}`, `/fhir/Observation`) on one
+ * node:http listener.
  */
 export function createMedblocks(
   origin: string,
@@ -38,6 +41,11 @@ export function createMedblocks(
         await handlePatient(req, res, { appOrigin, base: origin, verify, faults })
         return
       }
+      if (path === smartConfigurationPath && (req.method === 'GET' || req.method === 'OPTIONS')) {
+        handleSmartConfiguration(req, res, origin, appOrigin)
+        return
+      }
+      if (await handleSmartFhir(req, res, path, { appOrigin, base: origin, verify })) return
       if (await handleInteraction(provider, req, res, path)) return
       if (path === '/oauth2/token' && req.method === 'POST') {
         const cors: Record<string, string> =
