@@ -21,7 +21,9 @@ export {
   isFhirResource,
   isOperationOutcome,
 } from './fhir.ts'
+export { type LaunchPatient, launchPatient } from './launchPatient.ts'
 export { type UseAuthResult, useAuth } from './useAuth.ts'
 export { type AuthCallbackState, useAuthCallback } from './useAuthCallback.ts'
 export { FHIR_JSON, fetchAuthorizedJson, useAuthorizedQuery } from './useAuthorizedQuery.ts'
-export { type FhirSearchParams, useFhirQuery } from './useFhirQuery.ts'
+export { type FhirSearchParams, useFhirQuery, useFhirRead } from './useFhirQuery.ts'
+export { useLaunchContext } from './useLaunchContext.ts'
