@@ -64,7 +64,7 @@ export function openPopup(options: OpenPopupOptions = {}): PopupHandle | undefin
     window: popup,
     navigate(url) {
       // The same check as every redirect URL: absolute https:, or http: on a loopback host.
-      const target = checkRedirectUrl(String(url))
+      const target = checkRedirectUrl(url)
       assertArgument(target, 'url')
       popup.location.href = target.href
     },
