@@ -9,7 +9,7 @@ import { summarize } from './lib/stats.mjs'
 /** @typedef {import('./harness/pages/app.ts').LatencyChannel} LatencyChannel */
 
 /** @type {readonly LatencyChannel[]} */
-export const channels = ['message', 'poll', 'broadcast']
+export const channels = ['message', 'poll', 'broadcast', 'bare-message']
 
 /**
  * @typedef {object} LatencyOptions

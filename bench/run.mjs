@@ -186,6 +186,8 @@ if (latency.ok) {
       `${l.pollIntervalMs} ms (the default)`,
     broadcast:
       "app-origin callback page: the toolkit's envelope on `BroadcastChannel('oauth-connect:<attemptId>')`",
+    'bare-message':
+      'the same hosted page heard by a plain `message` listener on a plain `window.open`, no toolkit: the floor for a page that signals while it loads',
   }
   out.push(
     table(

@@ -3,7 +3,12 @@
 // export it needs but cannot find.
 
 /** The channels whose detection latency is measured. */
-export type LatencyChannel = 'message' | 'poll' | 'broadcast'
+/**
+ * The channels whose detection latency is measured; `bare-message` is the same hosted page heard by
+ * a plain `message` listener on a plain `window.open`, without the toolkit: the floor for a page
+ * that signals while it loads.
+ */
+export type LatencyChannel = 'message' | 'poll' | 'broadcast' | 'bare-message'
 
 /** One measured attempt. */
 export interface AttemptResult {
@@ -101,7 +106,7 @@ export function install(mod: Record<string, unknown>): void {
   try {
     const connectProvider = need(mod, 'connectProvider', isFunction)
     // The channels that hear the app's callback page are imports of their own.
-    const channelOf: Record<LatencyChannel, unknown> = {
+    const channelOf: Record<Exclude<LatencyChannel, 'bare-message'>, unknown> = {
       message: 'message',
       poll: need(mod, 'pollChannel', isChannel),
       broadcast: need(mod, 'broadcastChannel', isChannel),
@@ -149,7 +154,24 @@ export function install(mod: Record<string, unknown>): void {
       pollIntervalMs: number,
     ): Promise<AttemptResult> => {
       let outcome: Outcome
-      if (channel === 'message') {
+      if (channel === 'bare-message') {
+        const popup = window.open('', `bench-bare-${id}`, 'width=500,height=600')
+        if (popup === null) throw new Error('the bare popup was blocked')
+        await new Promise<void>((resolve) => {
+          const onMessage = (event: MessageEvent) => {
+            if (event.source !== popup || event.origin !== provider) return
+            removeEventListener('message', onMessage)
+            resolve()
+          }
+          addEventListener('message', onMessage)
+          popup.location.href = authorize(
+            `${provider}/oauth/complete?status_code=success&run=${id}`,
+          )
+        })
+        const settledAt = now()
+        popup.close()
+        return { run: id, settledAt, status: 'success', channel }
+      } else if (channel === 'message') {
         // Hosted mode: the provider-origin completion page posts 'status-success' to the opener.
         outcome = await run({
           allowedOrigins: [provider],
