@@ -14,6 +14,7 @@ import {
   revocationRequest,
   validateAuthResponse,
 } from 'oauth4webapi'
+import type { DPoPBinding } from '../dpop/binding.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import { stripCallbackParams } from './callback.ts'
 import { LoginError } from './errors.ts'
@@ -79,6 +80,12 @@ export interface LoginClientOptions {
    * refuse the response: nothing is stored. What it returns is the snapshot's `context`.
    */
   readonly tokenContext?: TokenContext | undefined
+  /**
+   * Sender-constrained tokens (RFC 9449): pass `dpop()` from `@oauth-connect/core/dpop`. Token
+   * requests and {@link LoginClient.fetch} then carry DPoP proofs; the resource servers must
+   * accept `Authorization: DPoP`. Left out, the DPoP code is not bundled.
+   */
+  readonly dpop?: DPoPBinding | undefined
 }
 
 /** The sign-in state, as reported by {@link LoginClient.getSnapshot}. */
@@ -90,7 +97,7 @@ export interface AuthSnapshot {
   /** The signed-in user's ID-token claims; `undefined` unless signed in with `openid`. */
   readonly claims: IdTokenClaims | undefined
   /** What the `tokenContext` option kept from the token responses; `undefined` without one. */
-  readonly context: SessionContext | undefined
+  readonly context?: SessionContext | undefined
   /** Why the last sign-in failed (`status: 'error'`) or why the user was signed out. */
   readonly error: LoginError | undefined
 }
@@ -259,7 +266,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const openid = options.scope.split(' ').includes('openid')
-  const requestOptions: RequestOptions = insecure ? { [allowInsecureRequests]: true } : {}
+  const bound = options.dpop
+  // With DPoP, token requests go through its `customFetch`, which adds the proofs.
+  const requestOptions: RequestOptions = { [allowInsecureRequests]: insecure, ...bound }
   const requests = createRequests(timeoutMs)
   const metadata = serverMetadata(server, insecure, requests.run)
   const client: Client = { client_id: options.clientId }
@@ -323,6 +332,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
 
   function signOutLocally(error?: LoginError) {
+    bound?.reset()
     clear(error)
     post({ type: 'signed-out' })
   }
@@ -505,7 +515,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
           }),
       )
-      const next = toSession(result, undefined, options.tokenContext)
+      const next = toSession(result, undefined, options.tokenContext, bound)
       if (next instanceof LoginError) throw next
       // Signed out (or someone else signed in) while the code was out: these tokens are stale.
       assertGeneration(started)
@@ -566,6 +576,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
           ),
           current,
           options.tokenContext,
+          bound,
         )
         if (next instanceof LoginError) throw next
         // A sign-out, or another user's sign-in, while the request was out wins over its result.
@@ -575,7 +586,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         return next
       } catch (error) {
         assertGeneration(started, error)
-        if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
+        // A refused grant, or a DPoP key gone with the storage: only a new sign-in helps.
+        if (error instanceof LoginError && /^(invalid_grant|dpop_key_lost)$/.test(error.code))
+          signOutLocally(error)
         throw error
       } finally {
         if (store) post({ type: 'idle' })
@@ -605,8 +618,11 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       assertGeneration(started)
       const headers = new Headers(request.headers)
       headers.set('authorization', `Bearer ${token}`)
-      // Following a redirect would carry the bearer to wherever the Location points.
-      const response = await fetch(new Request(request.clone(), { headers, redirect: 'manual' }))
+      // Following a redirect would carry the bearer to wherever the Location points. DPoP turns
+      // the bearer into a DPoP token with its proof.
+      const response = await (bound?.fetch ?? fetch)(
+        new Request(request.clone(), { headers, redirect: 'manual' }),
+      )
       assertGeneration(started)
       return response
     }
