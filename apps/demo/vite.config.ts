@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react'
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite'
 
 /** Paths whose URL carries an authorization code or a connection status. */
-const callbackPaths = new Set(['/callback', '/connect/callback'])
+const callbackPaths = new Set(['/callback', '/connect/callback', '/smart/callback'])
 
 /**
  * Sends `Referrer-Policy: no-referrer` with the callback pages, so the code and state in their
@@ -45,6 +45,7 @@ const frozen = !!process.env.CI || process.env.DEMO_HMR === 'off'
 const workspaceEntries = [
   '@oauth-connect/core/connect',
   '@oauth-connect/core/login',
+  '@oauth-connect/core/smart',
   '@oauth-connect/react',
   '@oauth-connect/react/bwell',
   '@oauth-connect/ui',

@@ -9,6 +9,8 @@ import { LoginCallback } from './LoginCallback.tsx'
 import { useLocation } from './location.ts'
 import { SettingsPanel } from './SettingsPanel.tsx'
 import { SignInPanel } from './SignInPanel.tsx'
+import { SmartCallback } from './SmartCallback.tsx'
+import { SmartPanel } from './SmartPanel.tsx'
 import { SystemAccessPanel } from './SystemAccessPanel.tsx'
 import { readSettings, type Settings, tokenStorageFor } from './settings.ts'
 
@@ -29,6 +31,7 @@ function Home({ settings }: { settings: Settings }) {
       </header>
       <main className="grid">
         <SignInPanel settings={settings} />
+        <SmartPanel />
         <ConnectPanel settings={settings} />
         <SettingsPanel settings={settings} />
         <SystemAccessPanel />
@@ -51,6 +54,8 @@ export function App() {
       <BwellSession settings={settings} getIdentityToken={getIdentityToken}>
         {pathname === '/callback' ? (
           <LoginCallback />
+        ) : pathname === '/smart/callback' ? (
+          <SmartCallback />
         ) : pathname === '/connect/callback' ? (
           <ConnectCallback />
         ) : (
