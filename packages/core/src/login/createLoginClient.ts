@@ -266,9 +266,8 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const openid = options.scope.split(' ').includes('openid')
-  const bound = options.dpop
   // With DPoP, token requests go through its `customFetch`, which adds the proofs.
-  const requestOptions: RequestOptions = { [allowInsecureRequests]: insecure, ...bound }
+  const requestOptions: RequestOptions = { [allowInsecureRequests]: insecure, ...options.dpop }
   const requests = createRequests(timeoutMs)
   const metadata = serverMetadata(server, insecure, requests.run)
   const client: Client = { client_id: options.clientId }
@@ -332,7 +331,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   }
 
   function signOutLocally(error?: LoginError) {
-    bound?.reset()
+    options.dpop?.reset()
     clear(error)
     post({ type: 'signed-out' })
   }
@@ -515,8 +514,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
           }),
       )
-      const next = toSession(result, undefined, options.tokenContext, bound)
-      if (next instanceof LoginError) throw next
+      const next = toSession(result, undefined, options.tokenContext)
       // Signed out (or someone else signed in) while the code was out: these tokens are stale.
       assertGeneration(started)
       startSession(next)
@@ -576,9 +574,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
           ),
           current,
           options.tokenContext,
-          bound,
         )
-        if (next instanceof LoginError) throw next
         // A sign-out, or another user's sign-in, while the request was out wins over its result.
         assertGeneration(started)
         setSession(next)
@@ -586,9 +582,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         return next
       } catch (error) {
         assertGeneration(started, error)
-        // A refused grant, or a DPoP key gone with the storage: only a new sign-in helps.
-        if (error instanceof LoginError && /^(invalid_grant|dpop_key_lost)$/.test(error.code))
-          signOutLocally(error)
+        if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
         throw error
       } finally {
         if (store) post({ type: 'idle' })
@@ -620,7 +614,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       headers.set('authorization', `Bearer ${token}`)
       // Following a redirect would carry the bearer to wherever the Location points. DPoP turns
       // the bearer into a DPoP token with its proof.
-      const response = await (bound?.fetch ?? fetch)(
+      const response = await (options.dpop?.fetch ?? fetch)(
         new Request(request.clone(), { headers, redirect: 'manual' }),
       )
       assertGeneration(started)

@@ -60,6 +60,13 @@ export type LoginErrorCode =
    * (`invalid_target`, or `invalid_request` about `aud`); `error` and `description` say how.
    */
   | 'audience_rejected'
+  /**
+   * DPoP (`@oauth-connect/core/dpop`): the key pair the session's tokens are bound to is gone
+   * (storage cleared, or a page without IndexedDB reloaded). Nothing is sent: refreshes and
+   * resource requests fail with this code until the user signs in again (`login()`), which binds
+   * a new key. There is no fallback to a bearer token.
+   */
+  | 'dpop_key_lost'
 
 /**
  * A sign-in, token or sign-out failure. Branch on `code`; the underlying error stays on `cause`.

@@ -19,15 +19,16 @@ export type TokenContext = (
  * @param previous the session a refresh replaces: its refresh token, ID token and claims stay
  *   unless the response brings new ones
  * @param context the client's `tokenContext` option; what it throws is thrown
- * @returns the session, or the `token_response_invalid` error to throw
+ * @returns the session
+ * @throws {LoginError} `token_response_invalid` for a token type other than `Bearer`
  */
 export function toSession(
   result: TokenEndpointResponse,
   previous: Session | undefined,
   context?: TokenContext | undefined,
-): Session | LoginError {
+): Session {
   if (result.token_type !== 'bearer') {
-    return new LoginError('token_response_invalid', 'unsupported "token_type" value')
+    throw new LoginError('token_response_invalid', 'unsupported "token_type" value')
   }
   const claims = getValidatedIdTokenClaims(result)
   return {
