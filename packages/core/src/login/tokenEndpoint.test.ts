@@ -1,6 +1,5 @@
 import type { TokenEndpointResponse } from 'oauth4webapi'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { LoginError } from './errors.ts'
 import { createRequests } from './requests.ts'
 import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 
