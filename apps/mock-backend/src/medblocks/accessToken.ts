@@ -8,6 +8,8 @@ export interface AccessTokenClaims {
   sub: string
   clientId: string | undefined
   scope: string
+  /** `cnf.jkt`: the thumbprint of the DPoP key the token is bound to; `undefined` for bearer. */
+  jkt: string | undefined
 }
 
 /** Verifies a Medblocks access token; throws for anything that is not a valid, current one. */
@@ -30,10 +32,12 @@ export function createAccessTokenVerifier(issuer: string, key: SigningKey): Acce
       requiredClaims: ['sub', 'exp'],
     })
     if (typeof payload.sub !== 'string') throw new TypeError('"sub" claim must be a string')
+    const confirmation = payload.cnf as Record<string, unknown> | undefined
     return {
       sub: payload.sub,
       clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
       scope: typeof payload.scope === 'string' ? payload.scope : '',
+      jkt: typeof confirmation?.jkt === 'string' ? confirmation.jkt : undefined,
     }
   }
 }

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { applyHttpFaults, type FaultStore } from '../faults.ts'
-import { applyCors, bearerToken, sendInvalidToken, sendJson } from '../http.ts'
+import { applyCors, pathOf, sendInvalidToken, sendJson } from '../http.ts'
 import type { AccessTokenVerifier } from './accessToken.ts'
+import {
+  applyDPoPPreflight,
+  authorization,
+  type DPoPChecker,
+  DPoPRefusal,
+  exposeDPoPHeaders,
+} from './dpop.ts'
 import { findUser } from './users.ts'
 
 const fhirJson = 'application/fhir+json'
@@ -10,15 +17,26 @@ const fhirJson = 'application/fhir+json'
 /**
  * `GET /fhir/Patient`: a FHIR R4 searchset Bundle with the signed-in user's Patient. A missing,
  * expired or forged token gets `401` with `WWW-Authenticate: Bearer error="invalid_token"`.
- * CORS allows only the app origin, including the preflight for `Authorization`.
+ * A DPoP-bound token (`cnf.jkt`) must come as `Authorization: DPoP` with a valid proof; anything
+ * else gets `401` with a `DPoP` challenge (RFC 9449 §7.1), and a `use_dpop_nonce` one carries a
+ * fresh `DPoP-Nonce`. CORS allows only the app origin, including the preflight for
+ * `Authorization` and `DPoP`.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export async function handlePatient(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { appOrigin: string; base: string; verify: AccessTokenVerifier; faults: FaultStore },
+  options: {
+    appOrigin: string
+    base: string
+    verify: AccessTokenVerifier
+    faults: FaultStore
+    dpop: DPoPChecker
+  },
 ): Promise<void> {
+  if (applyDPoPPreflight(req, res, options.appOrigin, 'GET, OPTIONS')) return
   if (applyCors(req, res, options.appOrigin, 'GET, OPTIONS')) return
+  exposeDPoPHeaders(req, res, options.appOrigin)
   if (req.method !== 'GET') {
     sendJson(
       res,
@@ -29,18 +47,27 @@ export async function handlePatient(
     )
     return
   }
-  const token = bearerToken(req)
-  if (!token) {
+  const presented = authorization(req)
+  if (!presented) {
     sendInvalidToken(res, 'missing bearer token')
     return
   }
-  let sub: string
+  let claims: Awaited<ReturnType<AccessTokenVerifier>>
   try {
-    sub = (await options.verify(token)).sub
+    claims = await options.verify(presented.token)
   } catch {
     sendInvalidToken(res, 'the access token is invalid or expired')
     return
   }
+  try {
+    const url = `${options.base}${pathOf(req)}`
+    await options.dpop.check(req, url, presented.scheme, presented.token, claims)
+  } catch (error) {
+    if (!(error instanceof DPoPRefusal)) throw error
+    options.dpop.refuse(res, error)
+    return
+  }
+  const sub = claims.sub
   if (await applyHttpFaults(options.faults, { target: 'fhirPatient', username: sub }, res)) return
   const user = findUser(sub)
   const entries = user

@@ -130,6 +130,10 @@ export function createMedblocksProvider(
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       clientCredentials: { enabled: true },
+      // DPoP (RFC 9449): a token request with a proof gets DPoP-bound tokens (`cnf.jkt`, and for
+      // the public clients a bound refresh token); every proof must carry the server's nonce, so
+      // a client's first request is answered `use_dpop_nonce` once. Bearer requests are as before.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,

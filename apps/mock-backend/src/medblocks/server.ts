@@ -3,6 +3,7 @@ import { applyHttpFaults, type FaultStore } from '../faults.ts'
 import { pathOf, sendJson } from '../http.ts'
 import type { SigningKey } from '../keys.ts'
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './accessToken.ts'
+import { createDPoPChecker } from './dpop.ts'
 import { handlePatient } from './fhir.ts'
 import { handleInteraction } from './login.ts'
 import { createMedblocksProvider } from './provider.ts'
@@ -28,6 +29,7 @@ export function createMedblocks(
 ): Medblocks {
   const provider = createMedblocksProvider(origin, appOrigin, key, faults)
   const verify = createAccessTokenVerifier(origin, key)
+  const dpop = createDPoPChecker()
   const oidc = provider.callback()
   return {
     verify,
@@ -38,7 +40,7 @@ export function createMedblocks(
         return
       }
       if (path === '/fhir/Patient') {
-        await handlePatient(req, res, { appOrigin, base: origin, verify, faults })
+        await handlePatient(req, res, { appOrigin, base: origin, verify, faults, dpop })
         return
       }
       if (path === smartConfigurationPath && (req.method === 'GET' || req.method === 'OPTIONS')) {
