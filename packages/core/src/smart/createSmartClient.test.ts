@@ -301,6 +301,27 @@ describe('createSmartClient', () => {
     expect(server.log().filter((line) => line === 'POST /oauth2/token')).toHaveLength(1)
   })
 
+  it('[SEC-12] sends the bearer to the FHIR base origin by default, and nowhere else', async () => {
+    server = await start({ tokenFields: () => launch })
+    const client = createSmartClient(server.fhirBase, {
+      clientId: server.clientId,
+      redirectUri: `${location.origin}/callback`,
+      allowInsecureLoopback: true,
+      navigate: (url) => navigations.push(url),
+    })
+    clients.push(client)
+    await authorize(client)
+    await client.handleCallback()
+    expect((await client.fetch(`${server.fhirBase}/Patient`)).status).toBe(200)
+    const other = server.fhirBase.replace('127.0.0.1', 'localhost')
+    expect((await client.fetch(`${other}/Patient`)).status).toBe(401)
+    const sent = server.requests.filter((r) => r.path === '/fhir/Patient')
+    expect(sent.map((r) => r.headers.authorization)).toEqual([
+      expect.stringMatching(/^Bearer /),
+      undefined,
+    ])
+  })
+
   it('should refuse a FHIR base that is not https: outside loopback', () => {
     expect(() =>
       createSmartClient('http://fhir.example.com/r4', {

@@ -23,6 +23,10 @@ import {
 export interface SmartClientOptions
   extends Omit<LoginClientOptions, 'scope' | 'authorizationParams' | 'tokenContext'> {
   /**
+   * Origins that receive the bearer token from `fetch`. Default: the FHIR base's origin only.
+   */
+  readonly resourceOrigins?: readonly string[] | undefined
+  /**
    * SMART v2 resource scopes to ask for. Default `['patient/*.rs']` (read and search every
    * resource type of the launch patient).
    */
@@ -125,7 +129,7 @@ function audienceError(
  */
 export function createSmartClient(fhirBase: string, options: SmartClientOptions): SmartClient {
   // Kept as given: the server compares `aud` with its base URL as a string.
-  parseUrlOption(fhirBase, 'fhirBase', options.allowInsecureLoopback === true)
+  const url = parseUrlOption(fhirBase, 'fhirBase', options.allowInsecureLoopback === true)
   const { scopes, offlineAccess, onScopesNarrowed, ...loginOptions } = options
   const scope = smartScope(scopes, offlineAccess)
   let configuration: SmartConfiguration | undefined
@@ -135,6 +139,8 @@ export function createSmartClient(fhirBase: string, options: SmartClientOptions)
     }),
     {
       ...loginOptions,
+      // The FHIR server is the resource server: its origin gets the bearer unless told otherwise.
+      resourceOrigins: loginOptions.resourceOrigins ?? [url.origin],
       scope,
       authorizationParams: { aud: fhirBase },
       tokenContext: smartTokenContext(scope, onScopesNarrowed),
