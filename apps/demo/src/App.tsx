@@ -1,9 +1,10 @@
 import { AuthProvider } from '@oauth-connect/react'
-import { identityTokenFor, loginClientFor } from './auth.ts'
+import { dpopOn, identityTokenFor, loginClientFor } from './auth.ts'
 import { BwellSession } from './BwellSession.tsx'
 import { ConnectCallback } from './ConnectCallback.tsx'
 import { ConnectPanel } from './ConnectPanel.tsx'
 import { patientUrl } from './config.ts'
+import { DpopSwitch } from './DpopSwitch.tsx'
 import { EventLogPanel } from './EventLogPanel.tsx'
 import { LoginCallback } from './LoginCallback.tsx'
 import { useLocation } from './location.ts'
@@ -34,6 +35,7 @@ function Home({ settings }: { settings: Settings }) {
         <SmartPanel />
         <ConnectPanel settings={settings} />
         <SettingsPanel settings={settings} />
+        <DpopSwitch on={dpopOn} />
         <SystemAccessPanel />
         <EventLogPanel />
       </main>

@@ -1,3 +1,4 @@
+import { dpop } from '@oauth-connect/core/dpop'
 import {
   createLoginClient,
   type LoginClient,
@@ -5,9 +6,13 @@ import {
   sessionStore,
 } from '@oauth-connect/core/login'
 import { loginConfig, origins } from './config.ts'
+import { dpopFor } from './dpopSetting.ts'
 import type { TokenStorageSetting } from './settings.ts'
 
 const clients = new Map<TokenStorageSetting, LoginClient>()
+
+/** Whether this page load's client binds its tokens with DPoP (the demo's switch). */
+export const dpopOn = dpopFor(location.pathname, location.search)
 
 /**
  * The demo's login client for a storage choice, created once per page load: the client owns the
@@ -25,7 +30,10 @@ export function loginClientFor(storage: TokenStorageSetting): LoginClient {
         storage: storage === 'session' ? sessionStore : 'memory',
         // The mock backend speaks http: on loopback; nothing else may.
         allowInsecureLoopback: true,
-        resourceOrigins: [origins.medblocks, origins.bwell],
+        // With DPoP only the FHIR server, which checks proofs, gets the token.
+        resourceOrigins: dpopOn ? [origins.medblocks] : [origins.medblocks, origins.bwell],
+        // The key pair is made (or loaded) here, when the client is created.
+        dpop: dpopOn ? dpop() : undefined,
         postLogoutRedirectUri: new URL('/', location.origin).href,
         // Popup sign-in; the callback page needs it too, to hand a popup's callback to the opener.
         popup: popupLogin,

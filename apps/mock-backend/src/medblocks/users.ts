@@ -59,6 +59,20 @@ export const seededUsers: readonly SeededUser[] = [
       birthDate: '1992-06-14',
     },
   },
+  {
+    // Used only by the demo's DPoP end-to-end test (e2e/dpop.spec.ts), whose faults match this user.
+    username: 'dana.ito',
+    password: 'dana-password',
+    name: 'Dana Ito',
+    patient: {
+      resourceType: 'Patient',
+      id: 'dana-ito',
+      identifier: [{ system: mrnSystem, value: 'DANA-1004' }],
+      name: [{ use: 'official', family: 'Ito', given: ['Dana'], text: 'Dana Ito' }],
+      gender: 'female',
+      birthDate: '1981-03-09',
+    },
+  },
 ]
 
 /** Looks a user up by username (the account id and the token's `sub`). */
