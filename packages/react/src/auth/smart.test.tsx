@@ -88,6 +88,11 @@ function LaunchPatientName() {
   return <p>name: {isFhirPatient(patient) ? (patient.name?.[0]?.text ?? '?') : 'waiting'}</p>
 }
 
+function BadRead({ id }: { id: string }) {
+  useFhirRead('Patient', id)
+  return null
+}
+
 describe('SMART launch context in React', () => {
   it('should give the launch context, the same object while the session lasts', async () => {
     const renders: string[] = []
@@ -179,5 +184,33 @@ describe('SMART launch context in React', () => {
     await act(async () => {})
     expect(screen.getByText('name: waiting')).toBeTruthy()
     expect(server.log().filter((line) => line.includes('/fhir/Patient'))).toEqual([])
+  })
+
+  it('should refuse an id or a type that would change the path', () => {
+    for (const id of ['../admin', 'a/b', '']) {
+      expect(() =>
+        render(
+          <Providers>
+            <BadRead id={id} />
+          </Providers>,
+        ),
+      ).toThrow(/"id"/)
+    }
+  })
+
+  it('should report an answer that is not the resource asked for as invalid_body', async () => {
+    server.fault('/fhir/Patient/amy-shaw', {
+      status: 200,
+      body: JSON.stringify({ resourceType: 'Patient', id: 'james-chalmers' }),
+    })
+    render(
+      <Providers>
+        <LaunchPatientName />
+      </Providers>,
+    )
+    await signInAs('amy.shaw')
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /did not answer the Patient asked for/,
+    )
   })
 })

@@ -66,9 +66,7 @@ export function useFhirQuery<TData = FhirBundle>(
   options: AuthQueryOptions<FhirBundle, TData> = {},
 ): UseQueryResult<TData, Error> {
   const { client, fhirBaseUrl } = useAuthContext()
-  if (!/^[A-Z][A-Za-z]*$/.test(resourceType)) {
-    throw new InvalidArgumentError('"resourceType" must be a FHIR resource type such as "Patient"')
-  }
+  checkResourceType(resourceType)
   if (fhirBaseUrl === undefined) {
     throw new Error('useFhirQuery needs <AuthProvider fhirBaseUrl="…">')
   }
@@ -108,9 +106,7 @@ export function useFhirRead<TData = FhirResource>(
   options: AuthQueryOptions<FhirResource, TData> = {},
 ): UseQueryResult<TData, Error> {
   const { client, fhirBaseUrl } = useAuthContext()
-  if (!/^[A-Z][A-Za-z]*$/.test(resourceType)) {
-    throw new InvalidArgumentError('"resourceType" must be a FHIR resource type such as "Patient"')
-  }
+  checkResourceType(resourceType)
   if (typeof id === 'string' && !FHIR_ID.test(id)) {
     throw new InvalidArgumentError('"id" must be a FHIR id: letters, digits, "-" and "."')
   }
@@ -137,6 +133,13 @@ export function useFhirRead<TData = FhirResource>(
     },
     { ...options, enabled: resolved === undefined ? false : enabled },
   )
+}
+
+/** Letters only, so a resource type can never change the path. */
+function checkResourceType(resourceType: string): void {
+  if (!/^[A-Z][A-Za-z]*$/.test(resourceType)) {
+    throw new InvalidArgumentError('"resourceType" must be a FHIR resource type such as "Patient"')
+  }
 }
 
 /** A FHIR resource id. */
