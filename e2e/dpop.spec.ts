@@ -53,6 +53,29 @@ test('[DPoP] signs in with DPoP, reads FHIR with proofs, refreshes with the same
   expect(fhir.map((f) => f.status)).toEqual([401, 200])
   expect(fhir.every((f) => f.authorization?.startsWith('DPoP ') && f.dpop)).toBe(true)
 
+  // The key pair sits in IndexedDB as CryptoKeys, the private one not extractable.
+  const stored = await page.evaluate(
+    () =>
+      new Promise<{ extractable: boolean; type: string; exported: boolean }>((resolve, reject) => {
+        const open = indexedDB.open('oauth-connect:dpop')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction('keys').objectStore('keys').get('current')
+          get.onerror = () => reject(get.error)
+          get.onsuccess = async () => {
+            const { privateKey } = get.result as CryptoKeyPair
+            const exported = await crypto.subtle.exportKey('jwk', privateKey).then(
+              () => true,
+              () => false,
+            )
+            open.result.close()
+            resolve({ extractable: privateKey.extractable, type: privateKey.type, exported })
+          }
+        }
+      }),
+  )
+  expect(stored).toEqual({ extractable: false, type: 'private', exported: false })
+
   // The access token on its own, replayed from outside the browser, is refused.
   const last = fhir.at(-1)
   const accessToken = last?.authorization?.slice('DPoP '.length) ?? ''
