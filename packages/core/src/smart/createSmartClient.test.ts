@@ -219,6 +219,8 @@ describe('createSmartClient', () => {
   it('should refuse launch-context fields of the wrong type and store nothing', async () => {
     for (const fields of [
       { patient: 42 },
+      { patient: '../admin' },
+      { patient: 'p', encounter: 'a/b' },
       { need_patient_banner: 'yes', patient: 'p' },
       { fhirContext: [{ reference: 1 }], patient: 'p' },
       { fhirContext: {}, patient: 'p' },

@@ -20,9 +20,9 @@ export interface FhirContextItem {
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
 export interface LaunchContext {
-  /** `patient`: the id of the patient in context (for `launch/patient`). */
+  /** `patient`: the id of the patient in context (for `launch/patient`); always a FHIR id. */
   readonly patient: string | undefined
-  /** `encounter`: the id of the encounter in context. */
+  /** `encounter`: the id of the encounter in context; always a FHIR id. */
   readonly encounter: string | undefined
   /** `fhirContext`: further resources in context. */
   readonly fhirContext: readonly FhirContextItem[]
@@ -64,6 +64,12 @@ function isFhirContextItem(value: unknown): value is FhirContextItem {
   )
 }
 
+/** A FHIR id: what `patient` and `encounter` must be, so no app puts a path segment in a URL. */
+const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/
+
+const optionalId = (value: unknown) =>
+  value === undefined || (typeof value === 'string' && FHIR_ID.test(value))
+
 const words = (scope: string) => scope.split(' ').filter(Boolean)
 
 const refuse = (field: string, type: string) =>
@@ -89,7 +95,10 @@ export function smartTokenContext(
   ): SessionContext => {
     const r: Fields = response
     const p: Fields = previous ?? {}
-    for (const field of ['patient', 'encounter', 'smart_style_url', 'scope']) {
+    for (const field of ['patient', 'encounter']) {
+      if (!optionalId(r[field])) throw refuse(field, 'a FHIR id')
+    }
+    for (const field of ['smart_style_url', 'scope']) {
       if (!optional(r[field], 'string')) throw refuse(field, 'a string')
     }
     if (!optional(r.need_patient_banner, 'boolean')) {
@@ -139,7 +148,9 @@ export function launchContext(snapshot: AuthSnapshot): LaunchContext | undefined
   const strings = (value: unknown) =>
     Array.isArray(value) && value.every((item) => typeof item === 'string')
   if (
-    !['patient', 'encounter', 'smartStyleUrl'].every((name) => optional(c[name], 'string')) ||
+    !optionalId(c.patient) ||
+    !optionalId(c.encounter) ||
+    !optional(c.smartStyleUrl, 'string') ||
     typeof c.scope !== 'string' ||
     typeof c.needPatientBanner !== 'boolean' ||
     !strings(c.missingScopes) ||
