@@ -30,9 +30,9 @@ const SMART_BUDGET = 1792
 
 /**
  * gzip bytes DPoP adds over the login client (the key store, the proofs, the token and resource
- * transports): measured 1 233 B on 2026-11-29; 1 408 B leaves ~14 %.
+ * transports): measured 1 294 B on 2026-11-29; 1 472 B leaves ~14 %.
  */
-const DPOP_BUDGET = 1408
+const DPOP_BUDGET = 1472
 
 /** @type {readonly OurEntry[]} */
 export const ourEntries = [

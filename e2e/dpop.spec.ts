@@ -63,7 +63,7 @@ test('[DPoP] signs in with DPoP, reads FHIR with proofs, refreshes with the same
           const get = open.result.transaction('keys').objectStore('keys').get('current')
           get.onerror = () => reject(get.error)
           get.onsuccess = async () => {
-            const { privateKey } = get.result as CryptoKeyPair
+            const { privateKey } = (get.result as { keys: CryptoKeyPair }).keys
             const exported = await crypto.subtle.exportKey('jwk', privateKey).then(
               () => true,
               () => false,

@@ -4,7 +4,7 @@ import { LoginError } from '../login/errors.ts'
 import { fixedEndpoints } from '../login/server.ts'
 import { sessionStore } from '../login/sessionStore.ts'
 import { dpop, generateDPoPKeyPair } from './dpop.ts'
-import { type DPoPKeyStore, memoryKeyStore } from './keyStore.ts'
+import { type DPoPKeyStore, memoryKeyStore, type StoredDPoPKey } from './keyStore.ts'
 import { type DPoPServer, type DPoPServerOptions, startDPoPServer } from './test/dpopServer.ts'
 
 const servers: DPoPServer[] = []
@@ -30,11 +30,11 @@ async function start(options?: DPoPServerOptions): Promise<DPoPServer> {
 }
 
 /** A store that keeps what it is given in this test's memory, so a test can look at the key. */
-function recordingStore(saved: CryptoKeyPair[] = []): DPoPKeyStore {
+function recordingStore(saved: StoredDPoPKey[] = []): DPoPKeyStore {
   return {
     load: async () => saved.at(-1),
-    save: async (keys) => {
-      saved.push(keys)
+    save: async (key) => {
+      saved.push(key)
     },
   }
 }
@@ -104,10 +104,10 @@ describe('dpop', () => {
 
   it('[DPoP] stores the key it makes when the client is created, before any sign-in', async () => {
     const server = await start()
-    const saved: CryptoKeyPair[] = []
+    const saved: StoredDPoPKey[] = []
     makeClient(server, recordingStore(saved))
     await vi.waitFor(() => expect(saved).toHaveLength(1))
-    expect(saved[0]?.privateKey.extractable).toBe(false)
+    expect(saved[0]?.keys.privateKey.extractable).toBe(false)
     expect(server.requests).toHaveLength(0)
   })
 
@@ -245,7 +245,7 @@ describe('dpop', () => {
 
   it('[DPoP] sign-out makes a new key for the next session', async () => {
     const server = await start()
-    const saved: CryptoKeyPair[] = []
+    const saved: StoredDPoPKey[] = []
     const client = makeClient(server, recordingStore(saved))
     await signIn(client)
     const first = server.boundKey(await client.getAccessToken())
@@ -253,7 +253,25 @@ describe('dpop', () => {
     await signIn(client)
     const second = server.boundKey(await client.getAccessToken())
     expect(second).not.toBe(first)
-    expect(saved).toHaveLength(2)
+    expect(new Set(saved.map((key) => key.keys)).size).toBe(2)
+  })
+
+  it('[DPoP] tabs that share a session (sessionStore) share its key, also after a sign-out and a new sign-in', async () => {
+    const server = await start()
+    const saved: StoredDPoPKey[] = []
+    const store = recordingStore(saved)
+    const tab = makeClient(server, store, { storage: sessionStore })
+    await vi.waitFor(() => expect(saved).toHaveLength(1))
+    const other = makeClient(server, store, { storage: sessionStore })
+    await signIn(tab)
+    await vi.waitFor(() => expect(other.getSnapshot().status).toBe('signed-in'))
+    await tab.logout()
+    await vi.waitFor(() => expect(other.getSnapshot().status).toBe('signed-out'))
+    await signIn(tab)
+    await vi.waitFor(() => expect(other.getSnapshot().status).toBe('signed-in'))
+    // The other tab's proofs use the key the new session is bound to, not the one it loaded.
+    const response = await other.fetch(`${server.issuer}/fhir/Patient`)
+    expect(response.status).toBe(200)
   })
 
   it('[DPoP] a session whose key is gone fails with dpop_key_lost, sends nothing, and a new sign-in recovers', async () => {

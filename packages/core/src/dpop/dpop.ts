@@ -1,7 +1,7 @@
 import { customFetch } from 'oauth4webapi'
 import { LoginError } from '../login/errors.ts'
 import type { DPoPBinding } from './binding.ts'
-import { type DPoPKeyStore, defaultKeyStore } from './keyStore.ts'
+import { type DPoPKeyStore, defaultKeyStore, type StoredDPoPKey } from './keyStore.ts'
 import { createProof } from './proof.ts'
 
 /** Options of {@link dpop}. */
@@ -13,11 +13,8 @@ export interface DPoPOptions {
   readonly store?: DPoPKeyStore | undefined
 }
 
-/** A key pair, and whether a session may use it (a code exchange used it, or it was stored). */
-interface Key {
-  readonly pair: CryptoKeyPair
-  bound: boolean
-}
+/** A key pair, and whether a session holds tokens bound to it. */
+type Key = StoredDPoPKey
 
 /** Makes an ES256 key pair whose private key cannot be exported (the public one always can). */
 export async function generateDPoPKeyPair(): Promise<CryptoKeyPair> {
@@ -77,21 +74,29 @@ export function dpop(options: DPoPOptions = {}): DPoPBinding {
   /** The last `DPoP-Nonce` of each origin. */
   const nonces = new Map<string, string>()
   const fresh = async (): Promise<Key> => {
-    const pair = await generateDPoPKeyPair()
-    await store.save(pair)
-    return { pair, bound: false }
+    const key = { keys: await generateDPoPKeyPair(), bound: false }
+    await store.save(key)
+    return key
   }
+  // This page's key: loaded, or made now (when the client is created), and made again at sign-out.
   // A stored key may hold a session from before this page (sessionStore); a new one holds none.
-  let key: Promise<Key> = store.load().then((pair) => (pair ? { pair, bound: true } : fresh()))
+  let local: Promise<Key> = store.load().then((stored) => (stored ? { ...stored } : fresh()))
 
-  /** The key for a request; only a code exchange may use a key no session holds yet. */
+  /**
+   * The key for a request: the stored one, which the app's tabs share (another tab may have
+   * signed in since), else this page's. Only a code exchange may use a key no session holds yet.
+   */
   async function current(exchange: boolean): Promise<CryptoKeyPair> {
-    const found = await key
-    if (exchange) found.bound = true
-    else if (!found.bound) {
+    const mine = await local
+    const found = (await store.load()) ?? mine
+    if (exchange && !found.bound) {
+      const key = { keys: found.keys, bound: true }
+      local = Promise.resolve(key)
+      await store.save(key)
+    } else if (!found.bound) {
       throw new LoginError('dpop_key_lost', 'the DPoP key of this session is gone; sign in again')
     }
-    return found.pair
+    return found.keys
   }
 
   /** Keeps the server's nonce for its origin; `true` when it sent a new one. */
@@ -149,7 +154,7 @@ export function dpop(options: DPoPOptions = {}): DPoPBinding {
       }
     },
     reset() {
-      key = fresh()
+      local = fresh()
     },
   }
 }

@@ -6,5 +6,6 @@ export {
   defaultKeyStore,
   indexedDbKeyStore,
   memoryKeyStore,
+  type StoredDPoPKey,
 } from './keyStore.ts'
 export { createProof, type ProofClaims } from './proof.ts'

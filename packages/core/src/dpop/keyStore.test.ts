@@ -23,7 +23,7 @@ function refusingIndexedDb() {
 describe('DPoP key stores', () => {
   it('[DPoP] the memory store keeps nothing: a new page gets no key', async () => {
     const store = memoryKeyStore()
-    await store.save(await generateDPoPKeyPair())
+    await store.save({ keys: await generateDPoPKeyPair(), bound: false })
     expect(await store.load()).toBeUndefined()
   })
 
@@ -34,7 +34,7 @@ describe('DPoP key stores', () => {
     await defaultKeyStore().load()
     expect(open).toHaveBeenCalledWith('oauth-connect:dpop', 1)
     vi.stubGlobal('indexedDB', undefined)
-    await defaultKeyStore().save(await generateDPoPKeyPair())
+    await defaultKeyStore().save({ keys: await generateDPoPKeyPair(), bound: false })
     expect(open).toHaveBeenCalledTimes(1)
   })
 
@@ -42,6 +42,8 @@ describe('DPoP key stores', () => {
     vi.stubGlobal('indexedDB', refusingIndexedDb())
     const store = indexedDbKeyStore()
     await expect(store.load()).resolves.toBeUndefined()
-    await expect(store.save(await generateDPoPKeyPair())).resolves.toBeUndefined()
+    await expect(
+      store.save({ keys: await generateDPoPKeyPair(), bound: true }),
+    ).resolves.toBeUndefined()
   })
 })

@@ -1,9 +1,19 @@
-/** Where {@link dpop} keeps its key pair between page loads. */
+/** A key pair as {@link DPoPKeyStore} keeps it. */
+export interface StoredDPoPKey {
+  readonly keys: CryptoKeyPair
+  /** A code exchange used it: a session (in this tab or another) holds tokens bound to it. */
+  readonly bound: boolean
+}
+
+/**
+ * Where {@link dpop} keeps its key pair between page loads and shares it between the app's tabs
+ * (a session shared with `sessionStore` is bound to one key).
+ */
 export interface DPoPKeyStore {
-  /** The stored key pair, or `undefined` when none is stored (or storage failed). */
-  load(): Promise<CryptoKeyPair | undefined>
-  /** Replaces the stored key pair; a failure leaves the key in memory only. */
-  save(keys: CryptoKeyPair): Promise<void>
+  /** The stored key, or `undefined` when none is stored (or storage failed). */
+  load(): Promise<StoredDPoPKey | undefined>
+  /** Replaces the stored key; a failure leaves the key in this page's memory only. */
+  save(key: StoredDPoPKey): Promise<void>
 }
 
 /** A key pair that lasts as long as the page: nothing is stored. */
@@ -34,14 +44,14 @@ export function indexedDbKeyStore(name = 'oauth-connect:dpop'): DPoPKeyStore {
     async load() {
       try {
         const value: unknown = await run('readonly', (store) => store.get('current'))
-        return isKeyPair(value) ? value : undefined
+        return isStoredKey(value) ? value : undefined
       } catch {
         return undefined
       }
     },
-    async save(keys) {
+    async save(key) {
       try {
-        await run('readwrite', (store) => store.put(keys, 'current'))
+        await run('readwrite', (store) => store.put(key, 'current'))
       } catch {
         // Memory only: the key lasts this page.
       }
@@ -49,10 +59,12 @@ export function indexedDbKeyStore(name = 'oauth-connect:dpop'): DPoPKeyStore {
   }
 }
 
-/** Narrows a stored value to an ES256 key pair. */
-function isKeyPair(value: unknown): value is CryptoKeyPair {
+/** Narrows a stored value to a key pair with its `bound` flag. */
+function isStoredKey(value: unknown): value is StoredDPoPKey {
   if (typeof value !== 'object' || value === null) return false
-  const { privateKey, publicKey } = value as Record<string, unknown>
+  const { keys, bound } = value as Record<string, unknown>
+  if (typeof keys !== 'object' || keys === null || typeof bound !== 'boolean') return false
+  const { privateKey, publicKey } = keys as Record<string, unknown>
   return (
     typeof CryptoKey !== 'undefined' &&
     privateKey instanceof CryptoKey &&
