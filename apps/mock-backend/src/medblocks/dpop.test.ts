@@ -116,6 +116,11 @@ describe('medblocks DPoP', () => {
     })
     expect(bearer.status).toBe(401)
     expect(bearer.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_token"/)
+    // The SMART routes, which take bearer tokens only, refuse it too.
+    const smart = await fetch(`${issuer}/fhir/Observation?patient=amy-shaw`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    })
+    expect(smart.status).toBe(401)
     const bare = await fetch(`${issuer}/fhir/Patient`, {
       headers: { authorization: `DPoP ${tokens.access_token}` },
     })

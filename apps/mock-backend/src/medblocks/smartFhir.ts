@@ -75,6 +75,11 @@ export async function handleSmartFhir(
     sendInvalidToken(res, 'the access token is invalid or expired')
     return true
   }
+  // A DPoP-bound token is never a bearer token (RFC 9449 §7.2); these routes take bearer only.
+  if (claims.jkt !== undefined) {
+    sendInvalidToken(res, 'a DPoP-bound token must be sent as DPoP')
+    return true
+  }
   const user = findUser(claims.sub)
   const fhirBase = `${options.base}/fhir`
   const forbidden = (diagnostics: string) =>
