@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
 } from '@oauth-connect/core/connect'
 import { type createLoginClient, type LoginClient, LoginError } from '@oauth-connect/core/login'
+import { createSmartClient, type SmartClient } from '@oauth-connect/core/smart'
 
 export function connect(button: HTMLButtonElement): Promise<ConnectionOutcome> {
   return new Promise((resolve) => {
@@ -34,3 +35,16 @@ export type MakeLoginClient = (...args: Parameters<typeof createLoginClient>) =>
 
 // @ts-expect-error connectionId must be a string
 void connectProvider({ connectionId: 1, getRedirectUrl: () => 'https://example.com' })
+
+export function smartClient(): SmartClient {
+  return createSmartClient('https://fhir.example.com/r4', {
+    clientId: 'patient-app',
+    redirectUri: 'https://app.example.com/smart/callback',
+  })
+}
+
+export function patientOf(client: SmartClient): string | undefined {
+  // @ts-expect-error the launch context may be missing before sign-in
+  const patient: string = client.getLaunchContext().patient
+  return client.getLaunchContext()?.patient ?? patient
+}

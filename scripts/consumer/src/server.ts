@@ -1,4 +1,5 @@
 import { createTokenSource, Secret, type TokenSource } from '@oauth-connect/server'
+import { createRedisTokenStore, type RedisClientLike } from '@oauth-connect/server/redis'
 
 export function tokenSource(clientSecret: string): TokenSource {
   return createTokenSource({
@@ -18,5 +19,16 @@ export function badAuth(): TokenSource {
     tokenEndpoint: 'https://auth.example.com/oauth2/token',
     clientId: 'backend',
     clientSecret: 'secret',
+  })
+}
+
+// The Redis store takes any client of node-redis' shape; the consumer needs no `redis` install.
+export function fleetSource(client: RedisClientLike, encryptionKey: string): TokenSource {
+  return createTokenSource({
+    auth: 'client_secret_post',
+    tokenEndpoint: 'https://auth.example.com/oauth2/token',
+    clientId: 'backend',
+    clientSecret: 'secret',
+    store: createRedisTokenStore({ client, encryptionKey }),
   })
 }
