@@ -80,7 +80,10 @@ export function dpop(options: DPoPOptions = {}): DPoPBinding {
   }
   // This page's key: loaded, or made now (when the client is created), and made again at sign-out.
   // A stored key may hold a session from before this page (sessionStore); a new one holds none.
-  let local: Promise<Key> = store.load().then((stored) => (stored ? { ...stored } : fresh()))
+  let local: Promise<Key> = store
+    .load()
+    .catch(() => undefined)
+    .then((stored) => (stored ? { ...stored } : fresh()))
 
   /**
    * The key for a request: the stored one, which the app's tabs share (another tab may have
@@ -88,7 +91,7 @@ export function dpop(options: DPoPOptions = {}): DPoPBinding {
    */
   async function current(exchange: boolean): Promise<CryptoKeyPair> {
     const mine = await local
-    const found = (await store.load()) ?? mine
+    const found = (await store.load().catch(() => undefined)) ?? mine
     if (exchange && !found.bound) {
       const key = { keys: found.keys, bound: true }
       local = Promise.resolve(key)
