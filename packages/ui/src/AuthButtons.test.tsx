@@ -1,11 +1,10 @@
 import { type LoginClient, LoginError } from '@oauth-connect/core/login'
 import { AuthProvider } from '@oauth-connect/react'
+import { type AuthServer, createTestClient, startAuthServer } from '@oauth-connect/testing'
 import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import type { ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type AuthServer, startAuthServer } from '../../core/src/login/test/authServer.ts'
-import { createTestClient } from '../../core/src/login/test/testClient.ts'
 import { LoginButton, LogoutButton } from './AuthButtons.tsx'
 import { expectAccessible, renderStrict } from './test/connectHarness.tsx'
 

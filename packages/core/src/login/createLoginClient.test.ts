@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto'
+import {
+  type AuthServer,
+  type AuthServerOptions,
+  createTestClient,
+  startAuthServer,
+} from '@oauth-connect/testing'
 import { calculatePKCECodeChallenge } from 'oauth4webapi'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
@@ -6,8 +12,6 @@ import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
 import { fixedEndpoints, type LoginServer } from './server.ts'
 import { sessionStore } from './sessionStore.ts'
-import { type AuthServer, type AuthServerOptions, startAuthServer } from './test/authServer.ts'
-import { createTestClient } from './test/testClient.ts'
 
 const servers: AuthServer[] = []
 const clients: LoginClient[] = []

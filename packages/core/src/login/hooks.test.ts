@@ -1,10 +1,9 @@
+import { type AuthServer, createTestClient, startAuthServer } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
 import type { LoginServer } from './server.ts'
 import type { SessionContext } from './session.ts'
-import { type AuthServer, startAuthServer } from './test/authServer.ts'
-import { createTestClient } from './test/testClient.ts'
 
 let server: AuthServer
 let navigations: URL[]

@@ -1,11 +1,16 @@
-import { type FakePopup, fakePopup, trackConnectEnv } from '@oauth-connect/testing'
+import {
+  type AuthServer,
+  type FakePopup,
+  fakePopup,
+  startAuthServer,
+  trackConnectEnv,
+} from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
 import { createLoginClient, type LoginClient } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
 import { POPUP_CLOSED_GRACE_MS, popupLogin } from './popup.ts'
 import { fixedEndpoints } from './server.ts'
-import { type AuthServer, startAuthServer } from './test/authServer.ts'
 
 let server: AuthServer
 let popup: FakePopup

@@ -1,12 +1,8 @@
+import { type AuthServer, type AuthServerOptions, startAuthServer } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
 import { LoginError } from '../login/errors.ts'
 import { sessionStore } from '../login/sessionStore.ts'
-import {
-  type AuthServer,
-  type AuthServerOptions,
-  startAuthServer,
-} from '../login/test/authServer.ts'
 import {
   createSmartClient,
   type SmartClient,

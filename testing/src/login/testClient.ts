@@ -2,8 +2,8 @@ import {
   createLoginClient,
   type LoginClient,
   type LoginClientOptions,
-} from '../createLoginClient.ts'
-import type { LoginServer } from '../server.ts'
+  type LoginServer,
+} from '@oauth-connect/core/login'
 import type { AuthServer } from './authServer.ts'
 
 /**
