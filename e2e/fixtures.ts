@@ -195,9 +195,17 @@ export function lastAttempt(page: Page): Locator {
   return panels(page).connect.getByText(/^Last attempt:/)
 }
 
-/** Narrows the search results to one data source and returns its row. */
+/**
+ * Narrows the search results to one data source and returns its row, once the list answers this
+ * search: until then the row may still be the previous list's, about to move under the pointer.
+ */
 export async function findProvider(page: Page, providerName: string): Promise<Locator> {
   await panels(page).connect.getByLabel('Search providers').fill(providerName)
+  await expect(panels(page).connect.getByRole('list', { name: 'Providers' })).not.toHaveAttribute(
+    'aria-busy',
+    'true',
+    pageLoad,
+  )
   const item = providerItem(page, providerName)
   await expect(item).toBeVisible(pageLoad)
   return item

@@ -70,7 +70,11 @@ function SearchResults({
   const pageCount = paging?.totalPages ?? 1
   return (
     <>
-      <ul aria-label="Providers" className="providers" aria-busy={query.isPlaceholderData}>
+      <ul
+        aria-label="Providers"
+        className="providers"
+        aria-busy={query.isDebouncing || query.isPlaceholderData}
+      >
         {results.map((result, index) => {
           const name = result.content ?? 'Unnamed source'
           const place = placeText(result)

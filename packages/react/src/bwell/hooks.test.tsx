@@ -129,12 +129,16 @@ describe('useHealthResourceSearch', () => {
     )
     await tick(500)
     expect(result.current.data?.results?.[0]?.id).toBe('e#0')
+    expect(result.current.isDebouncing).toBe(false)
     for (const text of ['ep', 'epi', 'epic']) {
       rerender({ text, pageNumber: 0 })
+      // The answer on screen is still the one for "e": the hook says so until the text is sent.
+      expect(result.current.isDebouncing).toBe(true)
       await tick(100)
     }
     expect(search).toHaveBeenCalledTimes(1)
     await tick(300)
+    expect(result.current.isDebouncing).toBe(false)
     expect(search).toHaveBeenCalledTimes(2)
     expect(search.mock.calls[1]?.[0]).toEqual({
       search: 'epic',

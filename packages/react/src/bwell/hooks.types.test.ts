@@ -10,11 +10,11 @@ import { useMemberConnections } from './useMemberConnections.ts'
 
 function useTypedBySelect() {
   expectTypeOf(useHealthResourceSearch({})).toEqualTypeOf<
-    UseQueryResult<SearchHealthResourcesResults, BwellError>
+    UseQueryResult<SearchHealthResourcesResults, BwellError> & { readonly isDebouncing: boolean }
   >()
   expectTypeOf(
     useHealthResourceSearch({}, { select: (data) => data.pagingInfo?.totalItems ?? 0 }),
-  ).toEqualTypeOf<UseQueryResult<number, BwellError>>()
+  ).toEqualTypeOf<UseQueryResult<number, BwellError> & { readonly isDebouncing: boolean }>()
   expectTypeOf(useDataSource('x', { select: (source) => source.category })).toEqualTypeOf<
     UseQueryResult<DataSource['category'], BwellError>
   >()

@@ -30,7 +30,10 @@ export type {
 } from './useCreateConnection.ts'
 export { useCreateConnection } from './useCreateConnection.ts'
 export { useDataSource } from './useDataSource.ts'
-export type { UseHealthResourceSearchOptions } from './useHealthResourceSearch.ts'
+export type {
+  UseHealthResourceSearchOptions,
+  UseHealthResourceSearchResult,
+} from './useHealthResourceSearch.ts'
 export { useHealthResourceSearch } from './useHealthResourceSearch.ts'
 export type { UseMemberConnectionsOptions } from './useMemberConnections.ts'
 export { isSyncing, useMemberConnections } from './useMemberConnections.ts'

@@ -14,6 +14,19 @@ export type UseHealthResourceSearchOptions<TData = SearchHealthResourcesResults>
     readonly minLength?: number
   }
 
+/** What {@link useHealthResourceSearch} returns: the TanStack query, plus the debounce state. */
+export type UseHealthResourceSearchResult<TData = SearchHealthResourcesResults> = UseQueryResult<
+  TData,
+  BwellError
+> & {
+  /**
+   * `true` while the `search` text has changed but the debounce has not sent it yet: `data` is
+   * still the answer to the previous text. Show the list as stale (e.g. `aria-busy`) until both
+   * this and `isPlaceholderData` are `false`, so nobody acts on a row that is about to move.
+   */
+  readonly isDebouncing: boolean
+}
+
 /**
  * Searches b.well's data sources (`searchHealthResources`). The `search` text is debounced;
  * `paging`, `filters` and the rest apply at once. While the next page or search loads, the
@@ -22,12 +35,13 @@ export type UseHealthResourceSearchOptions<TData = SearchHealthResourcesResults>
  *
  * @param input b.well's `SearchHealthResourcesInput`, e.g. `{ search, paging: { pageNumber, pageSize }, filters: { type } }`
  * @param options TanStack Query options (`enabled`, `select`, `staleTime`, …), `debounceMs`, `minLength`
- * @returns the TanStack query; `data` is b.well's `SearchHealthResourcesResults`
+ * @returns the TanStack query, whose `data` is b.well's `SearchHealthResourcesResults`, and
+ *   `isDebouncing`
  */
 export function useHealthResourceSearch<TData = SearchHealthResourcesResults>(
   input: SearchHealthResourcesInput,
   options: UseHealthResourceSearchOptions<TData> = {},
-): UseQueryResult<TData, BwellError> {
+): UseHealthResourceSearchResult<TData> {
   const { debounceMs = 300, minLength = 0, ...queryOptions } = options
   const text = input.search?.trim() ?? ''
   const [search, setSearch] = useState(text)
@@ -36,10 +50,11 @@ export function useHealthResourceSearch<TData = SearchHealthResourcesResults>(
     return () => clearTimeout(id)
   }, [text, debounceMs])
   const searchInput: SearchHealthResourcesInput = { ...input, search: search || null }
-  return useBwellQuery(
+  const query = useBwellQuery(
     (user) => bwellKeys.search(user, searchInput),
     (client, signal) => client.searchHealthResources(searchInput, { signal }),
     { placeholderData: keepPreviousData, ...queryOptions },
     search.length >= minLength,
   )
+  return { ...query, isDebouncing: text !== search }
 }
