@@ -6,8 +6,8 @@ import {
   type Mode,
   origins,
   pageLoad,
-  panels,
   providerItem,
+  searchFor,
   signIn,
   test,
 } from './fixtures.ts'
@@ -39,7 +39,7 @@ async function openPopupOf(page: Page, name: string): Promise<Page> {
 
 /** Lists the sources whose names contain `text`, and waits for each of `names` to show. */
 async function search(page: Page, text: string, names: readonly string[]): Promise<void> {
-  await panels(page).connect.getByLabel('Search providers').fill(text)
+  await searchFor(page, text)
   for (const name of names) {
     await expect(
       providerItem(page, name).getByRole('button', { name: `Connect ${name}`, exact: true }),

@@ -196,16 +196,21 @@ export function lastAttempt(page: Page): Locator {
 }
 
 /**
- * Narrows the search results to one data source and returns its row, once the list answers this
- * search: until then the row may still be the previous list's, about to move under the pointer.
+ * Types `text` into the search and waits until the list answers it: until then a row may still be
+ * the previous list's, about to move under the pointer.
  */
-export async function findProvider(page: Page, providerName: string): Promise<Locator> {
-  await panels(page).connect.getByLabel('Search providers').fill(providerName)
+export async function searchFor(page: Page, text: string): Promise<void> {
+  await panels(page).connect.getByLabel('Search providers').fill(text)
   await expect(panels(page).connect.getByRole('list', { name: 'Providers' })).not.toHaveAttribute(
     'aria-busy',
     'true',
     pageLoad,
   )
+}
+
+/** Narrows the search results to one data source and returns its row. */
+export async function findProvider(page: Page, providerName: string): Promise<Locator> {
+  await searchFor(page, providerName)
   const item = providerItem(page, providerName)
   await expect(item).toBeVisible(pageLoad)
   return item
