@@ -107,6 +107,30 @@ describe('medblocks DPoP', () => {
     expect(replayed.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"')
   })
 
+  it('[DPoP] the SMART routes take the token with its proof through the same gate as /fhir/Patient', async () => {
+    backend = await startTestBackend()
+    const issuer = backend.origins.medblocks
+    const { DPoP, tokens } = await signInWithDPoP(issuer, await es256())
+    const fhir = recorder()
+    const response = await withNonceRetry(() =>
+      oauth.protectedResourceRequest(
+        tokens.access_token,
+        'GET',
+        new URL(`${issuer}/fhir/Patient/amy-shaw`),
+        new Headers(),
+        null,
+        { ...fhir.options, DPoP },
+      ),
+    )
+    // Authenticated (no 401 after the nonce round): the demo client's token has no SMART scope,
+    // so the scope check answers, as it would for a bearer token.
+    expect(fhir.seen.map((s) => s.status)).toEqual([401, 403])
+    expect(await response.json()).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'forbidden' }],
+    })
+  })
+
   it('[DPoP] refuses the bare token: as a bearer token, and as DPoP without a proof', async () => {
     backend = await startTestBackend()
     const issuer = backend.origins.medblocks
@@ -116,7 +140,7 @@ describe('medblocks DPoP', () => {
     })
     expect(bearer.status).toBe(401)
     expect(bearer.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_token"/)
-    // The SMART routes, which take bearer tokens only, refuse it too.
+    // The SMART routes pass the same gate, and refuse it too.
     const smart = await fetch(`${issuer}/fhir/Observation?patient=amy-shaw`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     })

@@ -47,7 +47,7 @@ export function createMedblocks(
         handleSmartConfiguration(req, res, origin, appOrigin)
         return
       }
-      if (await handleSmartFhir(req, res, path, { appOrigin, base: origin, verify })) return
+      if (await handleSmartFhir(req, res, path, { appOrigin, base: origin, verify, dpop })) return
       if (await handleInteraction(provider, req, res, path)) return
       if (path === '/oauth2/token' && req.method === 'POST') {
         const cors: Record<string, string> =

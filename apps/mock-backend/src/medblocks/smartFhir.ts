@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { applyCors, bearerToken, sendInvalidToken, sendJson } from '../http.ts'
-import type { AccessTokenVerifier } from './accessToken.ts'
+import { sendJson } from '../http.ts'
+import { authenticateFhir, type FhirAuthOptions } from './fhir.ts'
 import { scopeAllows } from './smart.ts'
 import { findUser, type SeededUser } from './users.ts'
 
@@ -44,42 +44,22 @@ function observationsOf(user: SeededUser, base: string) {
 
 /**
  * SMART reads in the patient compartment: `GET /fhir/Patient/{id}` and
- * `GET /fhir/Observation?patient={id}`. The token must be valid (else 401 `invalid_token`), its
- * user must own the patient, and its scope must allow the read (`r`) or search (`s`) of the
- * type, as SMART v2 `patient/Patient.rs` / `patient/Observation.rs` / `patient/*.rs` do;
- * otherwise 403 with an OperationOutcome.
+ * `GET /fhir/Observation?patient={id}`. The request passes {@link authenticateFhir} (a bearer
+ * token, or a DPoP-bound one with its proof), its user must own the patient, and its scope must
+ * allow the read (`r`) or search (`s`) of the type, as SMART v2 `patient/Patient.rs` /
+ * `patient/Observation.rs` / `patient/*.rs` do; otherwise 403 with an OperationOutcome.
  * @returns `false` when the path is not one of these
  */
 export async function handleSmartFhir(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  options: { appOrigin: string; base: string; verify: AccessTokenVerifier },
+  options: FhirAuthOptions,
 ): Promise<boolean> {
   const read = /^\/fhir\/Patient\/([A-Za-z0-9.-]{1,64})$/.exec(path)
   if (!read && path !== '/fhir/Observation') return false
-  if (applyCors(req, res, options.appOrigin, 'GET, OPTIONS')) return true
-  if (req.method !== 'GET') {
-    sendJson(res, 405, outcome('not-supported', 'GET only'), { allow: 'GET, OPTIONS' }, fhirJson)
-    return true
-  }
-  const token = bearerToken(req)
-  if (!token) {
-    sendInvalidToken(res, 'missing bearer token')
-    return true
-  }
-  let claims: Awaited<ReturnType<AccessTokenVerifier>>
-  try {
-    claims = await options.verify(token)
-  } catch {
-    sendInvalidToken(res, 'the access token is invalid or expired')
-    return true
-  }
-  // A DPoP-bound token is never a bearer token (RFC 9449 §7.2); these routes take bearer only.
-  if (claims.jkt !== undefined) {
-    sendInvalidToken(res, 'a DPoP-bound token must be sent as DPoP')
-    return true
-  }
+  const claims = await authenticateFhir(req, res, options)
+  if (!claims) return true
   const user = findUser(claims.sub)
   const fhirBase = `${options.base}/fhir`
   const forbidden = (diagnostics: string) =>
