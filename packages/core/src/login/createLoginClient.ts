@@ -1,5 +1,4 @@
 import {
-  type AuthorizationServer,
   allowInsecureRequests,
   authorizationCodeGrantRequest,
   type Client,
@@ -29,6 +28,7 @@ import type {
 import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import type { Session } from './session.ts'
+import { type TabMessage, tabSync } from './tabSync.ts'
 import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 import {
   dropExpiredTransaction,
@@ -54,13 +54,6 @@ const POPUP_STATE_PREFIX = 'p.'
 
 /** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
 export const REFRESH_LEEWAY_MS = 60_000
-
-type ChannelMessage =
-  | { type: 'signed-out' }
-  /** `signed-in` is a new session; `session` a refresh of the current one. */
-  | { type: 'signed-in' | 'session'; session: Session }
-  | { type: 'refreshing' }
-  | { type: 'idle' }
 
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
@@ -93,11 +86,10 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   if (store && typeof store.read !== 'function') {
     throw new InvalidArgumentError('"storage" must be "memory" or sessionStore')
   }
-  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const openid = options.scope.split(' ').includes('openid')
   // With DPoP, token requests go through its `customFetch`, which adds the proofs.
   const requestOptions: RequestOptions = { [allowInsecureRequests]: insecure, ...options.dpop }
-  const requests = createRequests(timeoutMs)
+  const requests = createRequests(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS)
   const metadata = serverMetadata(server, insecure, requests.run)
   const client: Client = { client_id: options.clientId }
   const auth = None()
@@ -126,10 +118,19 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   let lastCallback: [cleanedHref: string, result: Promise<CallbackResult>] | undefined
   let refreshing: Promise<Session> | undefined
 
-  const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(prefix)
-  const post = (message: ChannelMessage) => channel?.postMessage(message)
   /** Refreshes other tabs announced (sessionStore only). */
   const remote = store?.remote()
+  const channel = tabSync(prefix, remote, (message) => {
+    if (message.type === 'signed-out') {
+      if (session || snapshot.status === 'error') clear()
+    } else if (store?.isSession(message.session)) {
+      // Another tab signed in or rotated the refresh token: adopt it, so this tab never
+      // replays the rotated one.
+      if (message.type === 'signed-in') startSession(message.session)
+      else if (message.type === 'session') setSession(message.session)
+    }
+  })
+  const post = (message: TabMessage) => channel?.postMessage(message)
 
   /** Reports a failure without signing out a user who is signed in. */
   function publishError(error: LoginError) {
@@ -171,26 +172,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       throw new LoginError('session_changed', 'session changed; result discarded', {
         cause,
       })
-    }
-  }
-
-  if (channel) {
-    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      if (typeof data !== 'object' || data === null) return
-      const message = data as Record<string, unknown>
-      if (message.type === 'refreshing') {
-        remote?.start()
-        return
-      }
-      remote?.end()
-      if (message.type === 'signed-out') {
-        if (session || snapshot.status === 'error') clear()
-      } else if (store?.isSession(message.session)) {
-        // Another tab signed in or rotated the refresh token: adopt it, so this tab never
-        // replays the rotated one.
-        if (message.type === 'signed-in') startSession(message.session)
-        else if (message.type === 'session') setSession(message.session)
-      }
     }
   }
 
@@ -462,20 +443,16 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   async function logout(logoutOptions: LogoutOptions = {}): Promise<void> {
     const previous = session
     signOutLocally()
-    let as: AuthorizationServer | undefined
-    try {
-      as = await metadata()
-    } catch (error) {
+    const as = await metadata().catch((error: unknown) => {
       // Only a server sign-out needs the metadata; the local one is done.
       if (logoutOptions.endSession) throw error
-    }
-    const server = as
+    })
     const refreshToken = previous?.refreshToken
-    if (refreshToken && server?.revocation_endpoint) {
+    if (refreshToken && as?.revocation_endpoint) {
       try {
         // The answer does not matter: the local session is gone either way.
         await requests.run('revocation_endpoint', (signal) =>
-          revocationRequest(server, client, auth, refreshToken, { ...requestOptions, signal }),
+          revocationRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
         )
       } catch {
         // The local session is already gone; the server's refresh token expires on its own.
