@@ -16,6 +16,7 @@ import {
 import { InvalidArgumentError } from '../errors.ts'
 import { stripCallbackParams } from './callback.ts'
 import { LoginError } from './errors.ts'
+import { isFresh } from './freshness.ts'
 import type {
   AuthSnapshot,
   AuthStatus,
@@ -52,8 +53,7 @@ export type {
 /** Marks a popup attempt's `state`, so the callback page forwards instead of exchanging. */
 const POPUP_STATE_PREFIX = 'p.'
 
-/** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
-export const REFRESH_LEEWAY_MS = 60_000
+export { REFRESH_LEEWAY_MS } from './freshness.ts'
 
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
@@ -98,7 +98,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   const transactionKey = `${prefix}:transaction`
   const sessionKey = `${prefix}:session`
 
-  dropExpiredTransaction(transactionKey, Date.now())
+  dropExpiredTransaction(transactionKey)
   let session = store?.read(sessionKey)
   let snapshot: AuthSnapshot
   const listeners = new Set<() => void>()
@@ -263,7 +263,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       return Promise.resolve({ returnTo: url.pathname, popup: true })
     }
     // Taken (and so deleted) before any await: every later callback finds nothing.
-    const transaction = takeTransaction(transactionKey, Date.now())
+    const transaction = takeTransaction(transactionKey)
     const result = finishCallback(url, state, transaction, generation)
     if (state !== undefined) inFlight.set(state, result)
     if (cleaned) lastCallback = [cleaned, result]
@@ -343,10 +343,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (generation === started) publishError(error)
       throw error
     }
-  }
-
-  function isFresh(current: Session): boolean {
-    return current.expiresAt === undefined || Date.now() < current.expiresAt - REFRESH_LEEWAY_MS
   }
 
   /**

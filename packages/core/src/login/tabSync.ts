@@ -9,6 +9,9 @@ export type TabMessage =
   | { type: 'refreshing' }
   | { type: 'idle' }
 
+/** An object another tab posted, its fields not yet checked. */
+type Message = Readonly<Record<string, unknown>>
+
 /**
  * Opens the BroadcastChannel `name` to the client's other tabs. Their `refreshing` and what ends
  * it go to `remote`; every other object they post goes to `receive`, which narrows its fields.
@@ -18,16 +21,15 @@ export type TabMessage =
 export function tabSync(
   name: string,
   remote: RemoteRefresh | undefined,
-  receive: (message: Readonly<Record<string, unknown>>) => void,
+  receive: (message: Message) => void,
 ): BroadcastChannel | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined
   const channel = new BroadcastChannel(name)
   channel.onmessage = ({ data }: MessageEvent<unknown>) => {
     if (typeof data !== 'object' || data === null) return
-    const message = data as Readonly<Record<string, unknown>>
-    if (message.type === 'refreshing') return remote?.start()
+    if ((data as Message).type === 'refreshing') return remote?.start()
     remote?.end()
-    receive(message)
+    receive(data as Message)
   }
   return channel
 }

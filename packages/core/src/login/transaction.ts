@@ -30,10 +30,12 @@ export function saveTransaction(key: string, transaction: Transaction): void {
   sessionStorage.setItem(key, JSON.stringify(transaction))
 }
 
-function readTransaction(key: string, now: number): Transaction | undefined {
+function readTransaction(key: string): Transaction | undefined {
   try {
     const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
-    return isTransaction(value) && now - value.createdAt < TRANSACTION_TTL_MS ? value : undefined
+    return isTransaction(value) && Date.now() - value.createdAt < TRANSACTION_TTL_MS
+      ? value
+      : undefined
   } catch {
     return undefined
   }
@@ -43,13 +45,13 @@ function readTransaction(key: string, now: number): Transaction | undefined {
  * Reads and deletes the stored attempt in one step, so a second callback finds nothing.
  * Returns `undefined` when there is none, it is malformed, or it has expired.
  */
-export function takeTransaction(key: string, now: number): Transaction | undefined {
-  const transaction = readTransaction(key, now)
+export function takeTransaction(key: string): Transaction | undefined {
+  const transaction = readTransaction(key)
   sessionStorage.removeItem(key)
   return transaction
 }
 
 /** Deletes an abandoned attempt (the user never came back), so its verifier does not linger. */
-export function dropExpiredTransaction(key: string, now: number): void {
-  if (!readTransaction(key, now)) sessionStorage.removeItem(key)
+export function dropExpiredTransaction(key: string): void {
+  if (!readTransaction(key)) sessionStorage.removeItem(key)
 }
