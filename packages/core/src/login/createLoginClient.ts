@@ -53,8 +53,6 @@ export type {
 /** Marks a popup attempt's `state`, so the callback page forwards instead of exchanging. */
 const POPUP_STATE_PREFIX = 'p.'
 
-export { REFRESH_LEEWAY_MS } from './freshness.ts'
-
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
  *

@@ -1,19 +1,19 @@
 // Public API of the PKCE login client (`@oauth-connect/core/login`).
 export { InvalidArgumentError, isOAuthConnectError, OAuthConnectError } from '../errors.ts'
 export { type StandardClaims, standardClaims } from './claims.ts'
-export {
-  type AuthSnapshot,
-  type AuthStatus,
-  type CallbackResult,
-  createLoginClient,
-  type LoginClient,
-  type LoginClientOptions,
-  type LoginOptions,
-  type LogoutOptions,
-  REFRESH_LEEWAY_MS,
-  type TokenStorage,
-} from './createLoginClient.ts'
+export { createLoginClient } from './createLoginClient.ts'
 export { LoginError, type LoginErrorCode } from './errors.ts'
+export { REFRESH_LEEWAY_MS } from './freshness.ts'
+export type {
+  AuthSnapshot,
+  AuthStatus,
+  CallbackResult,
+  LoginClient,
+  LoginClientOptions,
+  LoginOptions,
+  LogoutOptions,
+  TokenStorage,
+} from './loginClient.ts'
 export { type PopupLogin, popupLogin } from './popup.ts'
 export { REQUEST_TIMEOUT_MS } from './requests.ts'
 export {
