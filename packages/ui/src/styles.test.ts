@@ -43,6 +43,7 @@ const pairs = [
   ['--oc-on-success', '--oc-success', 4.5],
   ['--oc-danger', '--oc-surface', 4.5],
   ['--oc-focus', '--oc-surface', 3],
+  ['--oc-border', '--oc-surface', 3],
 ] as const
 
 describe('styles.css', () => {
