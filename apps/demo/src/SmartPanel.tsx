@@ -131,13 +131,15 @@ function SmartSession({
               })
           }}
         >
-          <label htmlFor={inputId}>FHIR base URL</label>
-          <input
-            id={inputId}
-            type="url"
-            value={fhirBase}
-            onChange={(event) => onFhirBase(event.target.value)}
-          />
+          <div className="field">
+            <label htmlFor={inputId}>FHIR base URL</label>
+            <input
+              id={inputId}
+              type="url"
+              value={fhirBase}
+              onChange={(event) => onFhirBase(event.target.value)}
+            />
+          </div>
           <button type="submit">Sign in with SMART</button>
         </form>
       )}
