@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createLoginClient, type LoginClient } from '../login/createLoginClient.ts'
+import { createLoginClient } from '../login/createLoginClient.ts'
 import { LoginError } from '../login/errors.ts'
+import type { LoginClient } from '../login/loginClient.ts'
 import { fixedEndpoints } from '../login/server.ts'
 import { sessionStore } from '../login/sessionStore.ts'
 import { dpop, generateDPoPKeyPair } from './dpop.ts'

@@ -8,8 +8,8 @@ import {
 import { calculatePKCECodeChallenge } from 'oauth4webapi'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
-import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
+import type { LoginClient, LoginClientOptions } from './loginClient.ts'
 import { fixedEndpoints, type LoginServer } from './server.ts'
 import { sessionStore } from './sessionStore.ts'
 

@@ -39,17 +39,6 @@ import {
 } from './transaction.ts'
 import { parseUrlOption, toSameOriginPath, withParams } from './urls.ts'
 
-export type {
-  AuthSnapshot,
-  AuthStatus,
-  CallbackResult,
-  LoginClient,
-  LoginClientOptions,
-  LoginOptions,
-  LogoutOptions,
-  TokenStorage,
-} from './loginClient.ts'
-
 /** Marks a popup attempt's `state`, so the callback page forwards instead of exchanging. */
 const POPUP_STATE_PREFIX = 'p.'
 

@@ -1,7 +1,7 @@
 import { type AuthServer, createTestClient, startAuthServer } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { LoginClient, LoginClientOptions } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
+import type { LoginClient, LoginClientOptions } from './loginClient.ts'
 import type { LoginServer } from './server.ts'
 import type { SessionContext } from './session.ts'
 

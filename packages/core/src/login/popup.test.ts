@@ -7,8 +7,9 @@ import {
 } from '@oauth-connect/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../errors.ts'
-import { createLoginClient, type LoginClient } from './createLoginClient.ts'
+import { createLoginClient } from './createLoginClient.ts'
 import { LoginError } from './errors.ts'
+import type { LoginClient } from './loginClient.ts'
 import { POPUP_CLOSED_GRACE_MS, popupLogin } from './popup.ts'
 import { fixedEndpoints } from './server.ts'
 

@@ -1,10 +1,6 @@
-import {
-  type AuthSnapshot,
-  createLoginClient,
-  type LoginClient,
-  type LoginClientOptions,
-} from '../login/createLoginClient.ts'
+import { createLoginClient } from '../login/createLoginClient.ts'
 import { LoginError } from '../login/errors.ts'
+import type { AuthSnapshot, LoginClient, LoginClientOptions } from '../login/loginClient.ts'
 import type { DiscoveredServer } from '../login/server.ts'
 import { parseUrlOption } from '../login/urls.ts'
 import {

@@ -1,6 +1,6 @@
 import type { TokenEndpointResponse } from 'oauth4webapi'
-import type { AuthSnapshot } from '../login/createLoginClient.ts'
 import { LoginError } from '../login/errors.ts'
+import type { AuthSnapshot } from '../login/loginClient.ts'
 import type { SessionContext } from '../login/session.ts'
 
 /** One item of SMART's `fhirContext`: a resource the app was launched with. */
