@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg, release, type } from 'node:os'
 import { join } from 'node:path'
 import { startBrowserSession } from './harness/session.mjs'
 import { runLatency } from './latency.mjs'
-import { runLeaks } from './leaks.mjs'
+import { runLeaks, runLoginLeaks } from './leaks.mjs'
 import { repoRoot } from './lib/paths.mjs'
 import { redisFleetSection, runRedisFleet } from './redis-fleet.mjs'
 import { runSize } from './size.mjs'
@@ -92,18 +92,29 @@ const size = await attempt('bundle size', runSize)
 let latency = { ok: false, error: 'not run' }
 /** @type {Result<import('./leaks.mjs').LeakResult>} */
 let leaks = { ok: false, error: 'not run' }
+/** @type {import('./harness/pages/login.ts').LoginStorage[]} */
+const loginStorages = ['memory', 'sessionStore']
+/** @type {Result<import('./leaks.mjs').LoginLeakResult>[]} */
+let loginLeaks = loginStorages.map(() => ({ ok: false, error: 'not run' }))
 const session = await attempt('browser', startBrowserSession)
 if (session.ok) {
   try {
     machine.chromium = session.value.chromiumVersion
     latency = await attempt('completion-detection latency', () => runLatency(session.value))
     leaks = await attempt('leaks', () => runLeaks(session.value))
+    loginLeaks = []
+    for (const storage of loginStorages) {
+      loginLeaks.push(
+        await attempt(`login leaks (${storage})`, () => runLoginLeaks(session.value, { storage })),
+      )
+    }
   } finally {
     await session.value.close()
   }
 } else {
   latency = { ok: false, error: session.error }
   leaks = { ok: false, error: session.error }
+  loginLeaks = loginStorages.map(() => ({ ok: false, error: session.error }))
 }
 const tokens = await attempt('token source', runTokenSource)
 const redisFleet = await attempt('token source through Redis', runRedisFleet)
@@ -315,6 +326,121 @@ if (leaks.ok) {
 } else {
   failures.push(`leaks: ${leaks.error}`)
   out.push(`Could not run: ${leaks.error}`, '')
+}
+
+// 3b. Leaks of the login client
+out.push('### Sign-in, refresh and sign-out (`@oauth-connect/core/login`)', '')
+/** @param {import('./harness/pages/instrument.ts').LeakSnapshot} a */
+const aliveCell = (a) =>
+  `${a.listeners} / ${a.timeouts} / ${a.intervals} / ${a.broadcastChannels}${
+    a.listeners > 0 ? ` (${JSON.stringify(a.listenersByTarget)})` : ''
+  }`
+/** @type {import('./leaks.mjs').LoginLeakResult[]} */
+const loginRuns = []
+/** @type {(string | number)[][]} */
+const loginRows = []
+for (const [i, result] of loginLeaks.entries()) {
+  const storage = loginStorages[i] ?? ''
+  if (!result.ok) {
+    failures.push(`login leaks (${storage}): ${result.error}`)
+    loginRows.push([storage, 'could not run', result.error, '', '', '', '', '', '', 'FAIL'])
+    continue
+  }
+  const l = result.value
+  loginRuns.push(l)
+  /** @type {string[]} */
+  const why = []
+  if (l.aliveTotal !== l.alive.broadcastChannels) why.push(`${l.aliveTotal} alive after the cycles`)
+  if (l.alive.registered.broadcastChannels > l.expectedAlive.broadcastChannels) {
+    why.push(`${l.alive.registered.broadcastChannels} BroadcastChannels opened`)
+  }
+  if (l.aliveAfterCloseTotal > 0) why.push(`${l.aliveAfterCloseTotal} alive after close()`)
+  if (l.run.failed > 0) why.push(`${l.run.failed} cycles failed`)
+  if (l.serverMismatches.length > 0) why.push(`server: ${l.serverMismatches.join(', ')}`)
+  if (!l.selfCheck) why.push('self-check failed')
+  if (!l.ok) failures.push(`login leaks (${storage}): ${why.join('; ')}`)
+  loginRows.push([
+    `\`${storage}\``,
+    l.run.cycles,
+    aliveCell(l.alive),
+    `≤ 0 / 0 / 0 / ${l.expectedAlive.broadcastChannels}`,
+    aliveCell(l.aliveAfterClose),
+    `${bytes(l.heapBefore.usedSize)} B`,
+    `${bytes(l.heapMid.usedSize)} B`,
+    `${bytes(l.heapAfter.usedSize)} B`,
+    `${bytes(l.heapClosed.usedSize)} B`,
+    l.ok ? 'ok (0 alive after close())' : `FAIL (${why.join('; ')})`,
+  ])
+}
+out.push(
+  table(
+    [
+      'storage',
+      'cycles',
+      'alive after the cycles: listeners / timeouts / intervals / BroadcastChannels',
+      'expected',
+      'alive after `close()`',
+      'JS heap used before',
+      'after half',
+      'after all',
+      'after `close()`',
+      'result',
+    ],
+    loginRows,
+  ),
+  '',
+)
+const firstLogin = loginRuns[0]
+if (firstLogin !== undefined) {
+  out.push(
+    'One client of `createLoginClient(fixedEndpoints(…), { allowInsecureLoopback: true, navigate, … })`,',
+    `created after the count started, runs the cycles one after another, after ${firstLogin.warmup} warm-up cycles in a`,
+    'client of its own. A cycle: `login()` in redirect mode, its `navigate` keeping the authorization URL;',
+    "a `fetch` of that URL from the harness's authorization server on the provider origin, which answers",
+    'JSON (`code`, `state`, `iss`) in place of a consent page; `handleCallback(redirectUri?code&state&iss)`,',
+    'which exchanges the code (PKCE S256 checked by the server); `client.fetch(resource)`, which the',
+    "resource refuses with 401 `invalid_token` for the code grant's token, so the client refreshes and",
+    'retries; `getAccessToken()`, whose refreshed token expires in 1 s, inside the 60 s leeway, so it',
+    'refreshes again (refresh tokens rotate: a replay would fail the cycle); `logout()`, which revokes the',
+    'refresh token. The server counted, per run: ' +
+      loginRuns
+        .map(
+          (l) =>
+            `\`${l.storage}\` ${l.server.authorized} codes issued, ${l.server.codesRedeemed} redeemed, ${l.server.refreshed} refreshes, ${l.server.resourceChallenged} 401s and ${l.server.resourceOk} 200s from the resource, ${l.server.revoked} revocations, ${l.server.refused} refusals, ${l.server.liveGrants} grants left`,
+        )
+        .join('; ') +
+      '.',
+    '',
+    `Expected alive after the cycles: at most the client's own BroadcastChannel to its other tabs,`,
+    'opened once when the client was created (it carries sign-outs with either storage, and with',
+    '`sessionStore` the rotated sessions too), and nothing else; after `close()`, nothing. Registered',
+    'during the runs and released: ' +
+      loginRuns
+        .map(
+          (l) =>
+            `\`${l.storage}\` ${l.alive.registered.listeners} listeners, ${l.alive.registered.timeouts} timeouts, ${l.alive.registered.intervals} intervals, ${l.alive.registered.broadcastChannels} BroadcastChannel`,
+        )
+        .join('; ') +
+      '. Heap as above, after half the cycles, after all of them (client open) and after `close()`: ' +
+      loginRuns
+        .map(
+          (l) =>
+            `\`${l.storage}\` ${signed(l.heapMid.usedSize - l.heapBefore.usedSize)} B over the first half, ${signed(l.heapAfter.usedSize - l.heapMid.usedSize)} B over the second, ${signed(l.heapClosed.usedSize - l.heapAfter.usedSize)} B at \`close()\` (${bytes(Math.round((l.heapAfter.usedSize - l.heapClosed.usedSize) / l.run.cycles))} B per cycle held by the open client), ${(l.run.elapsedMs / 1000).toFixed(1)} s in all`,
+        )
+        .join('; ') +
+      '. A failed cycle, or a server count that differs from one per cycle (two refreshes), fails the run.',
+    '',
+  )
+  for (const l of loginRuns) {
+    if (l.run.failures.length > 0) {
+      out.push(
+        `Failed cycles with \`${l.storage}\` (first 20):`,
+        '',
+        ...l.run.failures.map((f) => `- ${f}`),
+        '',
+      )
+    }
+  }
 }
 
 // 4. Token source

@@ -8,15 +8,16 @@ const pages = join(benchDir, 'harness/pages')
 
 /**
  * @param {string} file a page module exporting `name`
- * @param {string} name the function to call with the connect namespace
+ * @param {string} name the function to call with the entry's namespace
+ * @param {string} [entry] the toolkit entry the page measures
  * @returns {Promise<Uint8Array>}
  */
-async function pageBundle(file, name) {
+async function pageBundle(file, name, entry = '@oauth-connect/core/connect') {
   const { code } = await bundle({
     contents: [
-      `import * as connect from '@oauth-connect/core/connect'`,
+      `import * as entry from ${JSON.stringify(entry)}`,
       `import { ${name} } from ${JSON.stringify(join(pages, file))}`,
-      `${name}(connect)`,
+      `${name}(entry)`,
     ].join('\n'),
     minify: true,
   })
@@ -40,6 +41,10 @@ function once(build) {
 export const appBundle = once(() => pageBundle('app.ts', 'install'))
 /** The callback page's script. */
 export const callbackBundle = once(() => pageBundle('callback.ts', 'complete'))
+/** The login page's script, over `@oauth-connect/core/login`. */
+export const loginBundle = once(() =>
+  pageBundle('login.ts', 'install', '@oauth-connect/core/login'),
+)
 
 /**
  * The leak instrument as a classic script, for `addInitScript`.
