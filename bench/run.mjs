@@ -414,7 +414,7 @@ if (firstLogin !== undefined) {
     `Expected alive after the cycles: at most the client's own BroadcastChannel to its other tabs,`,
     'opened once when the client was created (it carries sign-outs with either storage, and with',
     '`sessionStore` the rotated sessions too), and nothing else; after `close()`, nothing. Registered',
-    'during the runs and released: ' +
+    'during the runs (all released by `close()`): ' +
       loginRuns
         .map(
           (l) =>
