@@ -656,7 +656,7 @@ describe('sign-in options and failures', () => {
     const error = await expectLoginError(near.login(), 'discovery_failed')
     const localhost = server.issuer.replace('127.0.0.1', 'localhost')
     expect(error.message).toBe(
-      `discovered "issuer" ${localhost} is not the configured ${server.issuer}/ (only localhost vs 127.0.0.1 differs: use one)`,
+      `discovered "issuer" ${localhost} is not the configured ${server.issuer}/ (localhost vs 127.0.0.1: use one)`,
     )
     // A mismatch is an answer: the second discovery path is not tried.
     expect(server.log()).toEqual(['GET /.well-known/openid-configuration'])

@@ -15,20 +15,20 @@ import {
 } from 'oauth4webapi'
 import { InvalidArgumentError } from '../errors.ts'
 import { stripCallbackParams } from './callback.ts'
+import * as env from './env.ts'
 import { LoginError } from './errors.ts'
 import { isFresh } from './freshness.ts'
 import type {
-  AuthSnapshot,
-  AuthStatus,
   CallbackResult,
   LoginClient,
   LoginClientOptions,
   LoginOptions,
-  LogoutOptions,
 } from './loginClient.ts'
+import { POPUP_STATE_PREFIX } from './popup.ts'
 import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import type { Session } from './session.ts'
+import { createSessionState, type Epoch } from './sessionState.ts'
 import { type TabMessage, tabSync } from './tabSync.ts'
 import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 import {
@@ -38,9 +38,6 @@ import {
   takeTransaction,
 } from './transaction.ts'
 import { parseUrlOption, toSameOriginPath, withParams } from './urls.ts'
-
-/** Marks a popup attempt's `state`, so the callback page forwards instead of exchanging. */
-const POPUP_STATE_PREFIX = 'p.'
 
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
@@ -70,7 +67,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       ? undefined
       : parseUrlOption(options.postLogoutRedirectUri, 'postLogoutRedirectUri', insecure).href
   const store = options.storage === 'memory' ? undefined : options.storage
-  if (store && typeof store.read !== 'function') {
+  if (store && typeof store.share !== 'function') {
     throw new InvalidArgumentError('"storage" must be "memory" or sessionStore')
   }
   const openid = options.scope.split(' ').includes('openid')
@@ -83,68 +80,31 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   const navigate = options.navigate ?? ((url: URL) => location.assign(url))
   const prefix = `oauth-connect:login:${options.clientId}`
   const transactionKey = `${prefix}:transaction`
-  const sessionKey = `${prefix}:session`
 
   dropExpiredTransaction(transactionKey)
-  let session = store?.read(sessionKey)
-  let snapshot: AuthSnapshot
-  const listeners = new Set<() => void>()
+  const sessionState = createSessionState(store, `${prefix}:session`)
+  /** The latest callback: a repeat of it (StrictMode's second effect) joins it. */
+  let last:
+    | [state: string | undefined, cleanedHref: string | undefined, Promise<CallbackResult>]
+    | undefined
 
-  /** Publishes a new snapshot, with the current session's claims and context. */
-  function publish(status: AuthStatus, error?: LoginError) {
-    snapshot = { status, claims: session?.claims, context: session?.context, error }
-    for (const listener of [...listeners]) listener()
-  }
-  publish(session ? 'signed-in' : 'signed-out')
-  /**
-   * Counts sign-ins and sign-outs. A token request remembers the generation it started in, and
-   * its answer is discarded when another sign-out or sign-in came first.
-   */
-  let generation = 0
-  const inFlight = new Map<string, Promise<CallbackResult>>()
-  let lastCallback: [cleanedHref: string, result: Promise<CallbackResult>] | undefined
-  let refreshing: Promise<Session> | undefined
-
-  /** Refreshes other tabs announced (sessionStore only). */
-  const remote = store?.remote()
-  const channel = tabSync(prefix, remote, (message) => {
-    if (message.type === 'signed-out') {
-      if (session || snapshot.status === 'error') clear()
-    } else if (store?.isSession(message.session)) {
-      // Another tab signed in or rotated the refresh token: adopt it, so this tab never
-      // replays the rotated one.
-      if (message.type === 'signed-in') startSession(message.session)
-      else if (message.type === 'session') setSession(message.session)
-    }
-  })
   const post = (message: TabMessage) => channel?.postMessage(message)
-
-  /** Reports a failure without signing out a user who is signed in. */
-  function publishError(error: LoginError) {
-    publish(session ? 'signed-in' : 'error', error)
-  }
-
-  function setSession(next: Session | undefined, error?: LoginError) {
-    session = next
-    store?.write(sessionKey, next)
-    publish(next ? 'signed-in' : 'signed-out', error)
-  }
-
-  /** A new session (sign-in in this tab or another): every older token request is stale. */
-  function startSession(next: Session) {
-    generation++
-    setSession(next)
-  }
+  /** The other tabs' sessions and refreshes (sessionStore only). */
+  const shared = store?.share(sessionState, post, `${prefix}:refresh`)
+  const channel = tabSync(prefix, (message) => {
+    shared?.receive(message)
+    // Another tab signed out: so does this one, with its sign-in in progress and its error.
+    if (message.type === 'signed-out' && sessionState.getSnapshot().status !== 'signed-out') clear()
+  })
 
   /**
    * Ends the session in this tab: a pending sign-in (the stored transaction; a popup's answer)
    * and token requests go with it, and answers still on their way are discarded.
    */
   function clear(error?: LoginError) {
-    generation++
-    sessionStorage.removeItem(transactionKey)
+    env.storage().removeItem(transactionKey)
     requests.abortAll()
-    setSession(undefined, error)
+    sessionState.renew(undefined, error)
   }
 
   function signOutLocally(error?: LoginError) {
@@ -153,13 +113,65 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     post({ type: 'signed-out' })
   }
 
-  /** Throws `session_changed` when a sign-in or sign-out came since `started`. */
-  function assertGeneration(started: number, cause?: unknown) {
-    if (generation !== started) {
-      throw new LoginError('session_changed', 'session changed; result discarded', {
-        cause,
-      })
+  let refreshing: Promise<Session> | undefined
+
+  /** One refresh; the lock and the other tabs' turns are `shared`'s (sessionStore only). */
+  async function runRefresh(staleAccessToken: string): Promise<Session> {
+    const current = sessionState.session()
+    if (!current) throw notSignedIn()
+    if (current.accessToken !== staleAccessToken && isFresh(current)) return current
+    const refreshToken = current.refreshToken
+    if (!refreshToken) {
+      const error = new LoginError('not_signed_in', 'access token expired, no "refresh_token"')
+      signOutLocally(error)
+      throw error
     }
+    const started = sessionState.epoch()
+    shared?.post({ type: 'refreshing' })
+    try {
+      const as = await metadata()
+      const next = toSession(
+        await callTokenEndpoint(
+          requests.run,
+          (signal) =>
+            refreshTokenGrantRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
+          (response) => processRefreshTokenResponse(as, client, response),
+        ),
+        current,
+        options,
+      )
+      // A sign-out, or another user's sign-in, while the request was out wins over its result.
+      started()
+      sessionState.set(next)
+      shared?.post({ type: 'session', session: next })
+      return next
+    } catch (error) {
+      // After a refresh, `session` ends the other tabs' wait; after a failure, `idle` does.
+      shared?.post({ type: 'idle' })
+      started(error)
+      if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
+      throw error
+    }
+  }
+
+  /**
+   * Refreshes, unless `staleAccessToken` was already replaced by a fresher session (by this tab
+   * or, while this tab waited for its turn, by another one). Concurrent callers share one refresh.
+   */
+  function refresh(staleAccessToken: string): Promise<Session> {
+    refreshing ??= (
+      shared ? shared.run(() => runRefresh(staleAccessToken)) : runRefresh(staleAccessToken)
+    ).finally(() => {
+      refreshing = undefined
+    })
+    return refreshing
+  }
+
+  /** The session, refreshed first when its access token expires within the leeway. */
+  async function freshSession(): Promise<Session> {
+    const current = sessionState.session()
+    if (!current) throw notSignedIn()
+    return isFresh(current) ? current : refresh(current.accessToken)
   }
 
   async function login(loginOptions: LoginOptions = {}): Promise<void> {
@@ -170,46 +182,40 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     if (returnTo === undefined) {
       throw new InvalidArgumentError('"returnTo" must be a path on the app\'s origin')
     }
-    const popup = loginOptions.mode === 'popup'
-    if (popup && !options.popup) {
+    const popup = loginOptions.mode === 'popup' ? options.popup : undefined
+    if (loginOptions.mode === 'popup' && !popup) {
       throw new InvalidArgumentError('"mode" popup needs the "popup" option')
     }
-    const started = generation
+    const started = sessionState.epoch()
     const transaction: Transaction = {
       state: (popup ? POPUP_STATE_PREFIX : '') + generateRandomState(),
       verifier: generateRandomCodeVerifier(),
       nonce: openid ? generateRandomNonce() : undefined,
       returnTo,
-      createdAt: Date.now(),
+      createdAt: env.now(),
     }
     try {
-      if (options.popup && popup) {
-        // Opened before the first await, in the click's own call stack.
-        const handle = options.popup.open()
-        if (!handle) throw new LoginError('popup_blocked', 'the browser blocked the popup')
-        const url = await options.popup.wait(handle, {
-          redirectUri: new URL(redirectUri),
+      if (popup) {
+        // Opens the popup before the first await, in the click's own call stack.
+        const url = await popup.start({
+          ...loginOptions,
+          redirectUri,
           state: transaction.state,
-          timeoutMs: loginOptions.timeoutMs ?? 300_000,
-          signal: loginOptions.signal,
-          navigate: async () => handle.navigate(await authorizationUrl(transaction, loginOptions)),
+          url: () => authorizationUrl(transaction, loginOptions),
         })
         // A sign-out since the popup opened voids this attempt (`session_changed`).
         const result = finishCallback(url, transaction.state, transaction, started)
-        inFlight.set(transaction.state, result)
         await result
         return
       }
       const url = await authorizationUrl(transaction, loginOptions)
       // A sign-out while discovery ran cancels this sign-in.
-      assertGeneration(started)
+      started()
       saveTransaction(transactionKey, transaction)
       navigate(url)
     } catch (error) {
       // An abort is the app's own doing, and a sign-out since has its own state.
-      if (error instanceof LoginError && error.code !== 'aborted' && generation === started) {
-        publishError(error)
-      }
+      if (error instanceof LoginError && error.code !== 'aborted') sessionState.fail(error, started)
       throw error
     }
   }
@@ -238,22 +244,14 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     const state = states.length === 1 ? states[0] : undefined
     // A second `handleCallback()` in the same page (StrictMode) reads the address bar the first
     // call already cleaned: it joins that call instead of failing.
-    const existing =
-      state === undefined
-        ? url.href === lastCallback?.[0]
-          ? lastCallback[1]
-          : undefined
-        : inFlight.get(state)
-    if (existing) return existing
-    if (options.popup && state?.startsWith(POPUP_STATE_PREFIX)) {
-      options.popup.forward(url, state)
+    if (last && (state === undefined ? url.href === last[1] : state === last[0])) return last[2]
+    if (options.popup?.forward(url, state)) {
       return Promise.resolve({ returnTo: url.pathname, popup: true })
     }
     // Taken (and so deleted) before any await: every later callback finds nothing.
     const transaction = takeTransaction(transactionKey)
-    const result = finishCallback(url, state, transaction, generation)
-    if (state !== undefined) inFlight.set(state, result)
-    if (cleaned) lastCallback = [cleaned, result]
+    const result = finishCallback(url, state, transaction, sessionState.epoch())
+    last = [state, cleaned, result]
     return result
   }
 
@@ -261,9 +259,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     url: URL,
     state: string | undefined,
     transaction: Transaction | undefined,
-    started: number,
+    started: Epoch,
   ): Promise<CallbackResult> {
-    publish('loading')
+    sessionState.publish('loading')
     try {
       const fragment = new URLSearchParams(url.hash.slice(1))
       if (
@@ -285,7 +283,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (state !== transaction.state) {
         throw new LoginError('state_mismatch', 'unexpected "state" response parameter value')
       }
-      assertGeneration(started)
+      started()
       const as = await metadata()
       let params: URLSearchParams
       try {
@@ -311,11 +309,11 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
             ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
           }),
       )
-      const next = toSession(result, undefined, options.tokenContext)
+      const next = toSession(result, undefined, options)
       // Signed out (or someone else signed in) while the code was out: these tokens are stale.
-      assertGeneration(started)
-      startSession(next)
-      if (store) post({ type: 'signed-in', session: next })
+      started()
+      sessionState.renew(next)
+      shared?.post({ type: 'signed-in', session: next })
       return {
         returnTo: toSameOriginPath(transaction.returnTo, location.origin) ?? '/',
         popup: false,
@@ -327,70 +325,9 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
           : new LoginError('token_response_invalid', 'sign-in failed', { cause })
       // A stray or forged callback must not sign out a user who is signed in; after a sign-out
       // (or another sign-in) the state is that one's.
-      if (generation === started) publishError(error)
+      sessionState.fail(error, started)
       throw error
     }
-  }
-
-  /**
-   * Refreshes unless the token `staleAccessToken` was already replaced by a fresher session (by this tab or, through
-   * the channel, by another one while this tab waited for the lock).
-   */
-  function refresh(staleAccessToken: string): Promise<Session> {
-    const lock = store?.lock ?? ((_name: string, task: () => Promise<Session>) => task())
-    refreshing ??= lock(`${prefix}:refresh`, async () => {
-      // Another tab that shares this session may be rotating the refresh token right now; its
-      // result arrives over the channel, and replaying the old token would revoke the grant.
-      await remote?.wait()
-      const current = session
-      if (!current) throw notSignedIn()
-      if (current.accessToken !== staleAccessToken && isFresh(current)) return current
-      const refreshToken = current.refreshToken
-      if (!refreshToken) {
-        const error = new LoginError('not_signed_in', 'access token expired, no "refresh_token"')
-        signOutLocally(error)
-        throw error
-      }
-      const started = generation
-      if (store) post({ type: 'refreshing' })
-      try {
-        const as = await metadata()
-        const next = toSession(
-          await callTokenEndpoint(
-            requests.run,
-            (signal) =>
-              refreshTokenGrantRequest(as, client, auth, refreshToken, {
-                ...requestOptions,
-                signal,
-              }),
-            (response) => processRefreshTokenResponse(as, client, response),
-          ),
-          current,
-          options.tokenContext,
-        )
-        // A sign-out, or another user's sign-in, while the request was out wins over its result.
-        assertGeneration(started)
-        setSession(next)
-        if (store) post({ type: 'session', session: next })
-        return next
-      } catch (error) {
-        assertGeneration(started, error)
-        if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
-        throw error
-      } finally {
-        if (store) post({ type: 'idle' })
-      }
-    }).finally(() => {
-      refreshing = undefined
-    })
-    return refreshing
-  }
-
-  /** The session, refreshed first when its access token expires within the leeway. */
-  async function freshSession(): Promise<Session> {
-    const current = session
-    if (!current) throw notSignedIn()
-    return isFresh(current) ? current : refresh(current.accessToken)
   }
 
   const getAccessToken = async () => (await freshSession()).accessToken
@@ -398,11 +335,11 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init)
     if (!resourceOrigins.has(new URL(request.url).origin)) return fetch(request)
-    const started = generation
+    const started = sessionState.epoch()
     const send = async (token: string) => {
       // The bearer of a session that ended (or of the next user) never goes out for this call,
       // and an answer for a session that ended meanwhile never reaches the page.
-      assertGeneration(started)
+      started()
       const headers = new Headers(request.headers)
       headers.set('authorization', `Bearer ${token}`)
       // Following a redirect would carry the bearer to wherever the Location points. DPoP turns
@@ -410,7 +347,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       const response = await (options.dpop?.fetch ?? fetch)(
         new Request(request.clone(), { headers, redirect: 'manual' }),
       )
-      assertGeneration(started)
+      started()
       return response
     }
     const token = await getAccessToken()
@@ -423,37 +360,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     return send((await refresh(token)).accessToken)
   }
 
-  async function logout(logoutOptions: LogoutOptions = {}): Promise<void> {
-    const previous = session
-    signOutLocally()
-    const as = await metadata().catch((error: unknown) => {
-      // Only a server sign-out needs the metadata; the local one is done.
-      if (logoutOptions.endSession) throw error
-    })
-    const refreshToken = previous?.refreshToken
-    if (refreshToken && as?.revocation_endpoint) {
-      try {
-        // The answer does not matter: the local session is gone either way.
-        await requests.run('revocation_endpoint', (signal) =>
-          revocationRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
-        )
-      } catch {
-        // The local session is already gone; the server's refresh token expires on its own.
-      }
-    }
-    if (!logoutOptions.endSession || !as) return
-    if (!as.end_session_endpoint) {
-      throw new LoginError('end_session_unsupported', 'no "end_session_endpoint" advertised')
-    }
-    navigate(
-      withParams(as.end_session_endpoint, {
-        client_id: options.clientId,
-        id_token_hint: previous?.idToken,
-        post_logout_redirect_uri: postLogoutRedirectUri,
-      }),
-    )
-  }
-
   return {
     login,
     handleCallback,
@@ -464,16 +370,38 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       return idToken
     },
     fetch: authorizedFetch,
-    logout,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
+    async logout({ endSession } = {}) {
+      const previous = sessionState.session()
+      signOutLocally()
+      const as = await metadata().catch((error: unknown) => {
+        // Only a server sign-out needs the metadata; the local one is done.
+        if (endSession) throw error
+      })
+      const refreshToken = previous?.refreshToken
+      if (refreshToken && as?.revocation_endpoint) {
+        // The answer does not matter, and a failure leaves the token to expire on its own.
+        await requests
+          .run('revocation_endpoint', (signal) =>
+            revocationRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
+          )
+          .catch(() => {})
       }
+      if (!endSession || !as) return
+      if (!as.end_session_endpoint) {
+        throw new LoginError('end_session_unsupported', 'no "end_session_endpoint" advertised')
+      }
+      navigate(
+        withParams(as.end_session_endpoint, {
+          client_id: options.clientId,
+          id_token_hint: previous?.idToken,
+          post_logout_redirect_uri: postLogoutRedirectUri,
+        }),
+      )
     },
-    getSnapshot: () => snapshot,
+    subscribe: sessionState.subscribe,
+    getSnapshot: sessionState.getSnapshot,
     close() {
-      remote?.end()
+      shared?.end()
       requests.abortAll()
       channel?.close()
     },

@@ -1,3 +1,4 @@
+import * as env from './env.ts'
 import type { Session } from './session.ts'
 
 /** Refresh this long before `expires_in` runs out, so a token never expires in flight. */
@@ -8,5 +9,5 @@ export const REFRESH_LEEWAY_MS = 60_000
  * used until a resource server refuses it.
  */
 export function isFresh(session: Session): boolean {
-  return session.expiresAt === undefined || Date.now() < session.expiresAt - REFRESH_LEEWAY_MS
+  return session.expiresAt === undefined || env.now() < session.expiresAt - REFRESH_LEEWAY_MS
 }

@@ -2,6 +2,7 @@
 export { InvalidArgumentError, isOAuthConnectError, OAuthConnectError } from '../errors.ts'
 export { type StandardClaims, standardClaims } from './claims.ts'
 export { createLoginClient } from './createLoginClient.ts'
+export { type LoginEnv, loginEnv, setLoginEnv } from './env.ts'
 export { LoginError, type LoginErrorCode } from './errors.ts'
 export { REFRESH_LEEWAY_MS } from './freshness.ts'
 export type {
@@ -25,10 +26,13 @@ export {
   type LoginServer,
 } from './server.ts'
 export type { IdTokenClaims, Session, SessionContext } from './session.ts'
+export type { Epoch, SessionState } from './sessionState.ts'
 export {
   REMOTE_REFRESH_WAIT_MS,
   type RemoteRefresh,
   type SessionStore,
+  type SharedSession,
   sessionStore,
 } from './sessionStore.ts'
+export type { TabMessage, TabMessageData } from './tabSync.ts'
 export type { TokenContext } from './tokenEndpoint.ts'

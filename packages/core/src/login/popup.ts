@@ -103,12 +103,53 @@ function forwardPopupCallback(url: URL, state: string): void {
   handOff(envelope, channelName(state))
 }
 
+/** Marks a popup attempt's `state`, so its callback page forwards instead of exchanging. */
+export const POPUP_STATE_PREFIX = 'p.'
+
+/** What a popup sign-in needs from the login client. */
+export interface PopupStart {
+  readonly redirectUri: string
+  readonly state: string
+  /** Default 300 000 ms. */
+  readonly timeoutMs?: number | undefined
+  readonly signal?: AbortSignal | undefined
+  /** Makes the authorization URL, once the popup is open. */
+  readonly url: () => Promise<URL>
+}
+
+/**
+ * Opens the popup at once (in the click's call stack, before any await) and waits for the
+ * attempt's callback URL.
+ *
+ * @throws {LoginError} `popup_blocked`, and what {@link awaitPopupCallback} throws
+ */
+function startPopup(options: PopupStart): Promise<URL> {
+  const handle = openPopup({ name: 'oauth-connect-login', message: 'Signing in…' })
+  if (!handle) {
+    return Promise.reject(new LoginError('popup_blocked', 'the browser blocked the popup'))
+  }
+  return awaitPopupCallback(handle, {
+    redirectUri: new URL(options.redirectUri),
+    state: options.state,
+    timeoutMs: options.timeoutMs ?? 300_000,
+    signal: options.signal,
+    navigate: async () => handle.navigate(await options.url()),
+  })
+}
+
+/** On the callback page: forwards a popup attempt's callback; `false` for any other callback. */
+function forward(url: URL, state: string | undefined): boolean {
+  if (!state?.startsWith(POPUP_STATE_PREFIX)) return false
+  forwardPopupCallback(url, state)
+  return true
+}
+
 /** What popup mode needs, passed to `createLoginClient` as its `popup` option. */
 export interface PopupLogin {
-  /** Opens the blank popup; `undefined` when blocked. */
-  readonly open: () => PopupHandle | undefined
-  readonly wait: typeof awaitPopupCallback
-  readonly forward: typeof forwardPopupCallback
+  /** Opens the popup synchronously, then resolves with the callback URL of the attempt. */
+  readonly start: (options: PopupStart) => Promise<URL>
+  /** Hands a popup attempt's callback to the opener; returns `false` for any other callback. */
+  readonly forward: (url: URL, state: string | undefined) => boolean
 }
 
 /**
@@ -116,8 +157,4 @@ export interface PopupLogin {
  * option of `createLoginClient` to enable `login({ mode: 'popup' })`; apps that only redirect
  * leave it out and do not ship it.
  */
-export const popupLogin: PopupLogin = {
-  open: () => openPopup({ name: 'oauth-connect-login', message: 'Signing in…' }),
-  wait: awaitPopupCallback,
-  forward: forwardPopupCallback,
-}
+export const popupLogin: PopupLogin = { start: startPopup, forward }

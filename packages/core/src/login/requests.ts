@@ -1,3 +1,4 @@
+import * as env from './env.ts'
 import { LoginError } from './errors.ts'
 
 /** How long a request to the authorization server may take, body included, by default. */
@@ -21,14 +22,14 @@ export function createRequests(timeoutMs: number): { run: RunRequest; abortAll: 
       const controller = new AbortController()
       const abort = (code: 'timeout' | 'aborted') =>
         controller.abort(new LoginError(code, `request to "${endpoint}" ended: ${code}`))
-      const timer = setTimeout(abort, timeoutMs, 'timeout')
+      const cancel = env.timeout(() => abort('timeout'), timeoutMs)
       pending.add(abort)
       try {
         return await send(controller.signal)
       } catch (cause) {
         throw controller.signal.aborted ? controller.signal.reason : cause
       } finally {
-        clearTimeout(timer)
+        cancel()
         pending.delete(abort)
       }
     },

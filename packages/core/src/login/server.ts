@@ -139,9 +139,7 @@ async function discover(
         throw new LoginError(
           'discovery_failed',
           `discovered "issuer" ${found} is not the configured ${issuer.href}${
-            loopback(href) === loopback(issuer.href)
-              ? ' (only localhost vs 127.0.0.1 differs: use one)'
-              : ''
+            loopback(href) === loopback(issuer.href) ? ' (localhost vs 127.0.0.1: use one)' : ''
           }`,
         )
       }

@@ -1,3 +1,5 @@
+import * as env from './env.ts'
+
 /** Claims of the signed-in user, read from the ID token validated at the token endpoint. */
 export interface IdTokenClaims {
   readonly iss: string
@@ -46,7 +48,7 @@ export function isSession(value: unknown): value is Session {
 /** Reads an opted-in stored session, dropping anything malformed. */
 export function readSession(key: string): Session | undefined {
   try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
+    const value: unknown = JSON.parse(env.storage().getItem(key) ?? 'null')
     return isSession(value) ? value : undefined
   } catch {
     return undefined

@@ -1,4 +1,7 @@
+import * as env from './env.ts'
 import { isSession, readSession, type Session } from './session.ts'
+import type { SessionState } from './sessionState.ts'
+import type { TabMessage, TabMessageData } from './tabSync.ts'
 
 /** How long a tab waits for another tab's announced refresh before refreshing itself. */
 export const REMOTE_REFRESH_WAIT_MS = 10_000
@@ -22,24 +25,41 @@ export interface SessionStore {
   readonly read: (key: string) => Session | undefined
   /** Stores the session, or removes it for `undefined`. */
   readonly write: (key: string, session: Session | undefined) => void
-  /** Narrows a session another tab sent. */
-  readonly isSession: (value: unknown) => value is Session
-  /** Runs a refresh under a Web Lock the app's tabs share, or directly where there are none. */
-  readonly lock: <T>(name: string, task: () => Promise<T>) => Promise<T>
-  /** Tracks the refreshes of other tabs. */
-  readonly remote: () => RemoteRefresh
+  /**
+   * Shares the client's session with its other tabs: what they post goes to `receive` (a new or
+   * refreshed session is adopted), and refreshes run under the Web Lock `lock`, after any refresh
+   * another tab announced.
+   */
+  readonly share: (
+    state: SessionState,
+    post: (message: TabMessage) => void,
+    lock: string,
+  ) => SharedSession
 }
 
-function remoteRefresh(): RemoteRefresh {
+/** A session shared with the client's other tabs. */
+export interface SharedSession {
+  /** Runs a refresh when it is this tab's turn: under the Web Lock, after other tabs' refreshes. */
+  readonly run: <T>(task: () => Promise<T>) => Promise<T>
+  /** Tells the other tabs. */
+  readonly post: (message: TabMessage) => void
+  /** Handles an object another tab posted. */
+  readonly receive: (message: TabMessageData) => void
+  /** Stops waiting for other tabs (the client's `close()`). */
+  readonly end: () => void
+}
+
+/** Tracks the refreshes other tabs announce. */
+export function remoteRefresh(): RemoteRefresh {
   let pending: { promise: Promise<void>; end: () => void } | undefined
   return {
     start() {
       if (pending) return
       let end = () => {}
       const promise = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, REMOTE_REFRESH_WAIT_MS)
+        const cancel = env.timeout(resolve, REMOTE_REFRESH_WAIT_MS)
         end = () => {
-          clearTimeout(timer)
+          cancel()
           resolve()
         }
       })
@@ -62,13 +82,30 @@ function remoteRefresh(): RemoteRefresh {
 export const sessionStore: SessionStore = {
   read: readSession,
   write(key, session) {
-    if (session) sessionStorage.setItem(key, JSON.stringify(session))
-    else sessionStorage.removeItem(key)
+    if (session) env.storage().setItem(key, JSON.stringify(session))
+    else env.storage().removeItem(key)
   },
-  isSession,
-  async lock(name, task) {
-    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-    return locks ? await locks.request(name, task) : task()
+  share(state, post, lock) {
+    const remote = remoteRefresh()
+    return {
+      post,
+      run: (task) =>
+        env.lock(lock, async () => {
+          // Another tab may be rotating the refresh token right now; its result arrives over the
+          // channel, and replaying the old token would make the server revoke the grant.
+          await remote.wait()
+          return task()
+        }),
+      receive(message) {
+        if (message.type === 'refreshing') return remote.start()
+        remote.end()
+        if (!isSession(message.session)) return
+        // Another tab signed in or rotated the refresh token: adopt it, so this tab never
+        // replays the rotated one.
+        if (message.type === 'signed-in') state.renew(message.session)
+        else if (message.type === 'session') state.set(message.session)
+      },
+      end: remote.end,
+    }
   },
-  remote: remoteRefresh,
 }

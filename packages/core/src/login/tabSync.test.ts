@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type RemoteRefresh, sessionStore } from './sessionStore.ts'
 import { tabSync } from './tabSync.ts'
 
 const NAME = 'oauth-connect:login:tab-sync-test'
@@ -34,7 +33,7 @@ afterEach(() => {
 describe('tabSync', () => {
   it("should hand another tab's objects to receive and drop everything else", async () => {
     const { receive, received } = receiver(2)
-    const channel = tabSync(NAME, undefined, receive)
+    const channel = tabSync(NAME, receive)
     if (channel) opened.push(channel)
     const other = otherTab()
     other.postMessage('signed-out')
@@ -48,38 +47,12 @@ describe('tabSync', () => {
     ])
   })
 
-  it('should make callers wait while another tab refreshes, until it says anything else', async () => {
-    const real = sessionStore.remote()
-    let started = () => {}
-    const refreshing = new Promise<void>((resolve) => {
-      started = resolve
-    })
-    const remote: RemoteRefresh = {
-      ...real,
-      start() {
-        real.start()
-        started()
-      },
-    }
-    const { receive, received, messages } = receiver(1)
-    const channel = tabSync(NAME, remote, receive)
-    if (channel) opened.push(channel)
-    const other = otherTab()
-    other.postMessage({ type: 'refreshing' })
-    await refreshing
-    expect(real.wait()).toBeInstanceOf(Promise)
-    expect(messages).toEqual([])
-    other.postMessage({ type: 'idle' })
-    expect(await received).toEqual([{ type: 'idle' }])
-    expect(real.wait()).toBeUndefined()
-  })
-
   it('should post to the other tabs through the channel it returns', async () => {
     const other = otherTab()
     const got = new Promise<unknown>((resolve) => {
       other.onmessage = ({ data }: MessageEvent<unknown>) => resolve(data)
     })
-    const channel = tabSync(NAME, undefined, () => {})
+    const channel = tabSync(NAME, () => {})
     if (channel) opened.push(channel)
     channel?.postMessage({ type: 'signed-out' })
     expect(await got).toEqual({ type: 'signed-out' })
@@ -87,10 +60,10 @@ describe('tabSync', () => {
 
   it('should receive nothing once the channel is closed', async () => {
     const closed = receiver(1)
-    const channel = tabSync(NAME, undefined, closed.receive)
+    const channel = tabSync(NAME, closed.receive)
     channel?.close()
     const open = receiver(1)
-    const witness = tabSync(NAME, undefined, open.receive)
+    const witness = tabSync(NAME, open.receive)
     if (witness) opened.push(witness)
     otherTab().postMessage({ type: 'signed-out' })
     expect(await open.received).toEqual([{ type: 'signed-out' }])
@@ -99,6 +72,6 @@ describe('tabSync', () => {
 
   it('should do nothing where there is no BroadcastChannel', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
-    expect(tabSync(NAME, undefined, () => {})).toBeUndefined()
+    expect(tabSync(NAME, () => {})).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 import { getValidatedIdTokenClaims, type TokenEndpointResponse } from 'oauth4webapi'
+import * as env from './env.ts'
 import { LoginError, type LoginErrorCode } from './errors.ts'
 import type { RunRequest } from './requests.ts'
 import type { Session, SessionContext } from './session.ts'
@@ -18,14 +19,14 @@ export type TokenContext = (
  * @param result the response oauth4webapi processed (ID token claims already validated)
  * @param previous the session a refresh replaces: its refresh token, ID token and claims stay
  *   unless the response brings new ones
- * @param context the client's `tokenContext` option; what it throws is thrown
+ * @param options the client's options: what their `tokenContext` throws is thrown
  * @returns the session
  * @throws {LoginError} `token_response_invalid` for a token type other than `Bearer`
  */
 export function toSession(
   result: TokenEndpointResponse,
   previous: Session | undefined,
-  context?: TokenContext | undefined,
+  options?: { readonly tokenContext?: TokenContext | undefined },
 ): Session {
   if (result.token_type !== 'bearer') {
     throw new LoginError('token_response_invalid', 'unsupported "token_type" value')
@@ -33,12 +34,12 @@ export function toSession(
   const claims = getValidatedIdTokenClaims(result)
   return {
     accessToken: result.access_token,
-    expiresAt: result.expires_in === undefined ? undefined : Date.now() + result.expires_in * 1000,
+    expiresAt: result.expires_in === undefined ? undefined : env.now() + result.expires_in * 1000,
     // A rotated refresh token replaces the old one; without one, the old stays valid.
     refreshToken: result.refresh_token ?? previous?.refreshToken,
     idToken: result.id_token ?? previous?.idToken,
     claims: claims ? { ...claims } : previous?.claims,
-    context: context?.(result, previous?.context),
+    context: options?.tokenContext?.(result, previous?.context),
   }
 }
 

@@ -1,3 +1,5 @@
+import * as env from './env.ts'
+
 /**
  * One sign-in attempt: what the callback needs to finish it. It never holds a token. Redirect
  * mode keeps it in sessionStorage so it survives the navigation; it is removed on first read.
@@ -27,13 +29,13 @@ function isTransaction(value: unknown): value is Transaction {
 
 /** Stores the attempt, replacing any earlier attempt of this client in this tab. */
 export function saveTransaction(key: string, transaction: Transaction): void {
-  sessionStorage.setItem(key, JSON.stringify(transaction))
+  env.storage().setItem(key, JSON.stringify(transaction))
 }
 
 function readTransaction(key: string): Transaction | undefined {
   try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null')
-    return isTransaction(value) && Date.now() - value.createdAt < TRANSACTION_TTL_MS
+    const value: unknown = JSON.parse(env.storage().getItem(key) ?? 'null')
+    return isTransaction(value) && env.now() - value.createdAt < TRANSACTION_TTL_MS
       ? value
       : undefined
   } catch {
@@ -47,11 +49,11 @@ function readTransaction(key: string): Transaction | undefined {
  */
 export function takeTransaction(key: string): Transaction | undefined {
   const transaction = readTransaction(key)
-  sessionStorage.removeItem(key)
+  env.storage().removeItem(key)
   return transaction
 }
 
 /** Deletes an abandoned attempt (the user never came back), so its verifier does not linger. */
 export function dropExpiredTransaction(key: string): void {
-  if (!readTransaction(key)) sessionStorage.removeItem(key)
+  if (!readTransaction(key)) env.storage().removeItem(key)
 }
