@@ -17,7 +17,6 @@ import { InvalidArgumentError } from '../errors.ts'
 import { stripCallbackParams } from './callback.ts'
 import * as env from './env.ts'
 import { LoginError } from './errors.ts'
-import { isFresh } from './freshness.ts'
 import type {
   CallbackResult,
   LoginClient,
@@ -25,10 +24,12 @@ import type {
   LoginOptions,
 } from './loginClient.ts'
 import { POPUP_STATE_PREFIX } from './popup.ts'
+import { createRefresher } from './refresher.ts'
 import { createRequests, REQUEST_TIMEOUT_MS } from './requests.ts'
 import { type LoginServer, type RequestOptions, serverMetadata } from './server.ts'
 import type { Session } from './session.ts'
 import { createSessionState, type Epoch } from './sessionState.ts'
+import { createLogout } from './signOut.ts'
 import { type TabMessage, tabSync } from './tabSync.ts'
 import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 import {
@@ -62,10 +63,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       (origin) => parseUrlOption(origin, 'resourceOrigins', insecure).origin,
     ),
   )
-  const postLogoutRedirectUri =
-    options.postLogoutRedirectUri === undefined
-      ? undefined
-      : parseUrlOption(options.postLogoutRedirectUri, 'postLogoutRedirectUri', insecure).href
   const store = options.storage === 'memory' ? undefined : options.storage
   if (store && typeof store.share !== 'function') {
     throw new InvalidArgumentError('"storage" must be "memory" or sessionStore')
@@ -107,30 +104,20 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     sessionState.renew(undefined, error)
   }
 
-  function signOutLocally(error?: LoginError) {
+  /** Ends the session in this tab and the others; returns the session it ended. */
+  function signOutLocally(error?: LoginError): Session | undefined {
+    const previous = sessionState.session()
     options.dpop?.reset()
     clear(error)
     post({ type: 'signed-out' })
+    return previous
   }
 
-  let refreshing: Promise<Session> | undefined
-
-  /** One refresh; the lock and the other tabs' turns are `shared`'s (sessionStore only). */
-  async function runRefresh(staleAccessToken: string): Promise<Session> {
-    const current = sessionState.session()
-    if (!current) throw notSignedIn()
-    if (current.accessToken !== staleAccessToken && isFresh(current)) return current
-    const refreshToken = current.refreshToken
-    if (!refreshToken) {
-      const error = new LoginError('not_signed_in', 'access token expired, no "refresh_token"')
-      signOutLocally(error)
-      throw error
-    }
-    const started = sessionState.epoch()
-    shared?.post({ type: 'refreshing' })
-    try {
+  const fresh = createRefresher(
+    sessionState,
+    async (current, refreshToken) => {
       const as = await metadata()
-      const next = toSession(
+      return toSession(
         await callTokenEndpoint(
           requests.run,
           (signal) =>
@@ -140,50 +127,19 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
         current,
         options,
       )
-      // A sign-out, or another user's sign-in, while the request was out wins over its result.
-      started()
-      sessionState.set(next)
-      shared?.post({ type: 'session', session: next })
-      return next
-    } catch (error) {
-      // After a refresh, `session` ends the other tabs' wait; after a failure, `idle` does.
-      shared?.post({ type: 'idle' })
-      started(error)
-      if (error instanceof LoginError && error.code === 'invalid_grant') signOutLocally(error)
-      throw error
-    }
-  }
-
-  /**
-   * Refreshes, unless `staleAccessToken` was already replaced by a fresher session (by this tab
-   * or, while this tab waited for its turn, by another one). Concurrent callers share one refresh.
-   */
-  function refresh(staleAccessToken: string): Promise<Session> {
-    refreshing ??= (
-      shared ? shared.run(() => runRefresh(staleAccessToken)) : runRefresh(staleAccessToken)
-    ).finally(() => {
-      refreshing = undefined
-    })
-    return refreshing
-  }
-
-  /** The session, refreshed first when its access token expires within the leeway. */
-  async function freshSession(): Promise<Session> {
-    const current = sessionState.session()
-    if (!current) throw notSignedIn()
-    return isFresh(current) ? current : refresh(current.accessToken)
-  }
+    },
+    signOutLocally,
+    shared,
+  )
 
   async function login(loginOptions: LoginOptions = {}): Promise<void> {
-    const returnTo = toSameOriginPath(
-      loginOptions.returnTo ?? location.pathname + location.search + location.hash,
-      location.origin,
-    )
+    const returnTo = toSameOriginPath(loginOptions.returnTo ?? location.href, location.origin)
     if (returnTo === undefined) {
       throw new InvalidArgumentError('"returnTo" must be a path on the app\'s origin')
     }
-    const popup = loginOptions.mode === 'popup' ? options.popup : undefined
-    if (loginOptions.mode === 'popup' && !popup) {
+    // `false` in redirect mode, `undefined` for popup mode without the `popup` option.
+    const popup = loginOptions.mode === 'popup' && options.popup
+    if (popup === undefined) {
       throw new InvalidArgumentError('"mode" popup needs the "popup" option')
     }
     const started = sessionState.epoch()
@@ -330,7 +286,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     }
   }
 
-  const getAccessToken = async () => (await freshSession()).accessToken
+  const getAccessToken = async () => (await fresh()).accessToken
 
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init)
@@ -357,7 +313,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     if (response.status !== 401 || (challenge && !/invalid_token/.test(challenge))) {
       return response
     }
-    return send((await refresh(token)).accessToken)
+    return send((await fresh(token)).accessToken)
   }
 
   return {
@@ -365,39 +321,22 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     handleCallback,
     getAccessToken,
     async getIdToken() {
-      const { idToken } = await freshSession()
+      const { idToken } = await fresh()
       if (!idToken) throw new LoginError('not_signed_in', 'no "id_token"')
       return idToken
     },
     fetch: authorizedFetch,
-    async logout({ endSession } = {}) {
-      const previous = sessionState.session()
-      signOutLocally()
-      const as = await metadata().catch((error: unknown) => {
-        // Only a server sign-out needs the metadata; the local one is done.
-        if (endSession) throw error
-      })
-      const refreshToken = previous?.refreshToken
-      if (refreshToken && as?.revocation_endpoint) {
-        // The answer does not matter, and a failure leaves the token to expire on its own.
-        await requests
-          .run('revocation_endpoint', (signal) =>
-            revocationRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
-          )
-          .catch(() => {})
-      }
-      if (!endSession || !as) return
-      if (!as.end_session_endpoint) {
-        throw new LoginError('end_session_unsupported', 'no "end_session_endpoint" advertised')
-      }
-      navigate(
-        withParams(as.end_session_endpoint, {
-          client_id: options.clientId,
-          id_token_hint: previous?.idToken,
-          post_logout_redirect_uri: postLogoutRedirectUri,
-        }),
-      )
-    },
+    logout: createLogout(
+      options,
+      insecure,
+      signOutLocally,
+      metadata,
+      (as, refreshToken) =>
+        requests.run('revocation_endpoint', (signal) =>
+          revocationRequest(as, client, auth, refreshToken, { ...requestOptions, signal }),
+        ),
+      navigate,
+    ),
     subscribe: sessionState.subscribe,
     getSnapshot: sessionState.getSnapshot,
     close() {
@@ -407,5 +346,3 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
     },
   }
 }
-
-const notSignedIn = () => new LoginError('not_signed_in', 'nobody is signed in')

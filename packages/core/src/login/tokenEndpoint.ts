@@ -76,11 +76,11 @@ export async function callTokenEndpoint(
  * own codes; any other server `error` on the callback is `authorization_failed`.
  */
 export function oauthError(cause: unknown, code: LoginErrorCode, callback = false): LoginError {
-  const fields =
-    typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>) : {}
-  const error = typeof fields.error === 'string' ? fields.error : undefined
+  // Optional chaining reads `null` and primitives as no fields at all.
+  const fields = cause as { error?: unknown; error_description?: unknown } | null | undefined
+  const error = typeof fields?.error === 'string' ? fields.error : undefined
   const description =
-    typeof fields.error_description === 'string' ? fields.error_description : undefined
+    typeof fields?.error_description === 'string' ? fields.error_description : undefined
   return new LoginError(
     error === 'invalid_grant'
       ? 'invalid_grant'

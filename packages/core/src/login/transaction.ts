@@ -16,10 +16,10 @@ export interface Transaction {
 export const TRANSACTION_TTL_MS = 600_000
 
 function isTransaction(value: unknown): value is Transaction {
-  if (typeof value !== 'object' || value === null) return false
-  const v = value as Record<string, unknown>
+  // Optional chaining reads `null` and non-objects (a stored number, say) as no fields at all.
+  const v = value as Partial<Record<keyof Transaction, unknown>> | null | undefined
   return (
-    typeof v.state === 'string' &&
+    typeof v?.state === 'string' &&
     typeof v.verifier === 'string' &&
     (v.nonce === undefined || typeof v.nonce === 'string') &&
     typeof v.returnTo === 'string' &&
