@@ -2,7 +2,6 @@ import {
   allowInsecureRequests,
   authorizationCodeGrantRequest,
   type Client,
-  calculatePKCECodeChallenge,
   generateRandomCodeVerifier,
   generateRandomNonce,
   generateRandomState,
@@ -14,7 +13,7 @@ import {
   validateAuthResponse,
 } from 'oauth4webapi'
 import { InvalidArgumentError } from '../errors.ts'
-import { stripCallbackParams } from './callback.ts'
+import { checkCallback, stripCallbackParams } from './callback.ts'
 import * as env from './env.ts'
 import { LoginError } from './errors.ts'
 import type {
@@ -33,12 +32,13 @@ import { createLogout } from './signOut.ts'
 import { type TabMessage, tabSync } from './tabSync.ts'
 import { callTokenEndpoint, oauthError, toSession } from './tokenEndpoint.ts'
 import {
+  authorizationUrl,
   dropExpiredTransaction,
   saveTransaction,
   type Transaction,
   takeTransaction,
 } from './transaction.ts'
-import { parseUrlOption, toSameOriginPath, withParams } from './urls.ts'
+import { parseUrlOption, toSameOriginPath } from './urls.ts'
 
 /**
  * Creates a sign-in client: OAuth 2.0 Authorization Code with PKCE (S256) for a public client.
@@ -157,14 +157,20 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
           ...loginOptions,
           redirectUri,
           state: transaction.state,
-          url: () => authorizationUrl(transaction, loginOptions),
+          url: async () =>
+            authorizationUrl(await metadata(), options, redirectUri, transaction, loginOptions),
         })
         // A sign-out since the popup opened voids this attempt (`session_changed`).
-        const result = finishCallback(url, transaction.state, transaction, started)
-        await result
+        await finishCallback(url, transaction.state, transaction, started)
         return
       }
-      const url = await authorizationUrl(transaction, loginOptions)
+      const url = await authorizationUrl(
+        await metadata(),
+        options,
+        redirectUri,
+        transaction,
+        loginOptions,
+      )
       // A sign-out while discovery ran cancels this sign-in.
       started()
       saveTransaction(transactionKey, transaction)
@@ -174,23 +180,6 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
       if (error instanceof LoginError && error.code !== 'aborted') sessionState.fail(error, started)
       throw error
     }
-  }
-
-  async function authorizationUrl(transaction: Transaction, login: LoginOptions): Promise<URL> {
-    const as = await metadata()
-    return withParams(as.authorization_endpoint ?? '', {
-      ...options.authorizationParams,
-      response_type: 'code',
-      client_id: options.clientId,
-      redirect_uri: redirectUri,
-      scope: options.scope,
-      state: transaction.state,
-      code_challenge: await calculatePKCECodeChallenge(transaction.verifier),
-      code_challenge_method: 'S256',
-      nonce: transaction.nonce,
-      prompt: login.prompt,
-      login_hint: login.loginHint,
-    })
   }
 
   function handleCallback(input: string | URL = location.href): Promise<CallbackResult> {
@@ -219,26 +208,7 @@ export function createLoginClient(server: LoginServer, options: LoginClientOptio
   ): Promise<CallbackResult> {
     sessionState.publish('loading')
     try {
-      const fragment = new URLSearchParams(url.hash.slice(1))
-      if (
-        ['id_token', 'token', 'access_token'].some(
-          (name) => url.searchParams.has(name) || fragment.has(name),
-        )
-      ) {
-        throw new LoginError(
-          'implicit_response_refused',
-          'unexpected "id_token", "token" or "access_token" in the callback',
-        )
-      }
-      if (!transaction) {
-        throw new LoginError(
-          'missing_transaction',
-          'no sign-in attempt is stored for this callback',
-        )
-      }
-      if (state !== transaction.state) {
-        throw new LoginError('state_mismatch', 'unexpected "state" response parameter value')
-      }
+      checkCallback(url, state, transaction)
       started()
       const as = await metadata()
       let params: URLSearchParams

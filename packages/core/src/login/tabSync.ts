@@ -24,7 +24,8 @@ export function tabSync(
   const channel = env.channel(name)
   if (channel) {
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      if (typeof data === 'object' && data !== null) receive(data as TabMessageData)
+      // Structured clones are objects of this realm: `null` and primitives are not Objects.
+      if (data instanceof Object) receive(data as TabMessageData)
     }
   }
   return channel

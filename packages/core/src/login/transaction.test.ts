@@ -1,5 +1,7 @@
+import { calculatePKCECodeChallenge } from 'oauth4webapi'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
+  authorizationUrl,
   dropExpiredTransaction,
   saveTransaction,
   TRANSACTION_TTL_MS,
@@ -56,5 +58,37 @@ describe('transaction store', () => {
     vi.setSystemTime(5_000_000 + TRANSACTION_TTL_MS)
     dropExpiredTransaction(KEY)
     expect(sessionStorage.getItem(KEY)).toBeNull()
+  })
+})
+
+describe('authorizationUrl', () => {
+  it("sends PKCE S256, state, nonce and the app's parameters, which never replace the client's", async () => {
+    const transaction = { ...attempt(0), nonce: 'n-1' }
+    const url = await authorizationUrl(
+      { issuer: 'https://as.example', authorization_endpoint: 'https://as.example/auth?x=1' },
+      {
+        clientId: 'app',
+        redirectUri: 'https://app.example/callback',
+        scope: 'openid launch/patient',
+        authorizationParams: { aud: 'https://fhir.example', state: 'forged', client_id: 'other' },
+      },
+      'https://app.example/callback',
+      transaction,
+      { prompt: 'login' },
+    )
+    expect(url.origin + url.pathname).toBe('https://as.example/auth')
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      x: '1',
+      aud: 'https://fhir.example',
+      response_type: 'code',
+      client_id: 'app',
+      redirect_uri: 'https://app.example/callback',
+      scope: 'openid launch/patient',
+      state: 'st',
+      code_challenge: await calculatePKCECodeChallenge(transaction.verifier),
+      code_challenge_method: 'S256',
+      nonce: 'n-1',
+      prompt: 'login',
+    })
   })
 })

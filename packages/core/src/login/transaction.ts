@@ -1,4 +1,7 @@
+import { type AuthorizationServer, calculatePKCECodeChallenge } from 'oauth4webapi'
 import * as env from './env.ts'
+import type { LoginClientOptions, LoginOptions } from './loginClient.ts'
+import { withParams } from './urls.ts'
 
 /**
  * One sign-in attempt: what the callback needs to finish it. It never holds a token. Redirect
@@ -56,4 +59,32 @@ export function takeTransaction(key: string): Transaction | undefined {
 /** Deletes an abandoned attempt (the user never came back), so its verifier does not linger. */
 export function dropExpiredTransaction(key: string): void {
   if (!readTransaction(key)) env.storage().removeItem(key)
+}
+
+/**
+ * The authorization request that starts `transaction`: PKCE S256, its `state` and `nonce`, the
+ * app's extra parameters (SMART's `aud`), which never replace the client's own.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ */
+export async function authorizationUrl(
+  as: AuthorizationServer,
+  options: LoginClientOptions,
+  redirectUri: string,
+  transaction: Transaction,
+  login: LoginOptions,
+): Promise<URL> {
+  return withParams(as.authorization_endpoint ?? '', {
+    ...options.authorizationParams,
+    response_type: 'code',
+    client_id: options.clientId,
+    redirect_uri: redirectUri,
+    scope: options.scope,
+    state: transaction.state,
+    code_challenge: await calculatePKCECodeChallenge(transaction.verifier),
+    code_challenge_method: 'S256',
+    nonce: transaction.nonce,
+    prompt: login.prompt,
+    login_hint: login.loginHint,
+  })
 }
