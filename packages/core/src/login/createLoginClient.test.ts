@@ -946,6 +946,27 @@ describe('logout and tabs', () => {
     expect(tabB.getSnapshot().status).toBe('signed-out')
   })
 
+  it('[SEC-14] a duplicated tab adopts the rotated session instead of replaying its copied refresh token', async () => {
+    const tabA = makeClient({ storage: sessionStore })
+    await signIn(tabA)
+    const key = `oauth-connect:login:${server.clientId}:session`
+    const copied = sessionStorage.getItem(key)
+    if (copied === null) throw new Error('no stored session')
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 3_600_000)
+    const rotated = await tabA.getAccessToken()
+    // The duplicate was made before the rotation, so it starts with the old refresh token, and
+    // its channel was not open yet when tab A announced the new one.
+    sessionStorage.setItem(key, copied)
+    const tabB = makeClient({ storage: sessionStore })
+    expect(await tabB.getAccessToken()).toBe(rotated)
+    expect(await tabA.getAccessToken()).toBe(rotated)
+    expect(tokenRequests().map((r) => r.body.get('grant_type'))).toEqual([
+      'authorization_code',
+      'refresh_token',
+    ])
+  })
+
   it('[SEC-14] shares the session with opted-in tabs and never replays a rotated token', async () => {
     const locks = fakeLockManager()
     Object.defineProperty(navigator, 'locks', { value: locks, configurable: true })

@@ -28,6 +28,7 @@ export {
 export type { IdTokenClaims, Session, SessionContext } from './session.ts'
 export type { Epoch, SessionState } from './sessionState.ts'
 export {
+  ASK_WAIT_MS,
   REMOTE_REFRESH_WAIT_MS,
   type RemoteRefresh,
   type SessionStore,

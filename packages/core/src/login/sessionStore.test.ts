@@ -2,15 +2,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as env from './env.ts'
 import type { Session } from './session.ts'
 import { createSessionState } from './sessionState.ts'
-import { REMOTE_REFRESH_WAIT_MS, sessionStore } from './sessionStore.ts'
+import { ASK_WAIT_MS, REMOTE_REFRESH_WAIT_MS, sessionStore } from './sessionStore.ts'
 import type { TabMessage } from './tabSync.ts'
 
-const session = (accessToken: string): Session => ({
+const session = (accessToken: string, expiresAt?: number, sub = 'amy'): Session => ({
   accessToken,
-  expiresAt: undefined,
+  expiresAt,
   refreshToken: 'rt',
   idToken: undefined,
-  claims: undefined,
+  claims: expiresAt === undefined ? undefined : { iss: 'https://as.example', sub },
 })
 
 let restore = () => {}
@@ -83,6 +83,58 @@ describe('sessionStore.share', () => {
     expect(ran).toBe(true)
     shared.receive({ type: 'refreshing' })
     shared.end()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('sessionStore.share: a tab that starts with a stored session', () => {
+  it("answers another tab's ask with its session", () => {
+    const posted: TabMessage[] = []
+    const state = createSessionState(undefined, 'k')
+    const shared = sessionStore.share(state, (m) => posted.push(m), 'tabs')
+    shared.receive({ type: 'ask' })
+    expect(posted).toEqual([])
+    state.renew(session('at-1', 1000))
+    shared.receive({ type: 'ask' })
+    expect(posted).toEqual([{ type: 'current', session: session('at-1', 1000) }])
+  })
+
+  it('adopts only a later session of the same user, and asks once before its first refresh', async () => {
+    sessionStorage.setItem('k', JSON.stringify(session('at-old', 1000)))
+    const state = createSessionState(sessionStore, 'k')
+    const posted: TabMessage[] = []
+    let elapse = () => {}
+    restore = env.setLoginEnv({
+      timeout(callback) {
+        elapse = callback
+        return () => {}
+      },
+    })
+    const shared = sessionStore.share(state, (m) => posted.push(m), 'tabs')
+    const first = shared.run(async () => state.session()?.accessToken)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(posted).toEqual([{ type: 'ask' }])
+    shared.receive({ type: 'current', session: session('at-other-user', 5000, 'ben') })
+    shared.receive({ type: 'current', session: session('at-older', 500) })
+    shared.receive({ type: 'current', session: session('at-no-expiry') })
+    expect(state.session()?.accessToken).toBe('at-old')
+    shared.receive({ type: 'current', session: session('at-new', 2000) })
+    expect(state.session()?.accessToken).toBe('at-new')
+    elapse()
+    expect(await first).toBe('at-new')
+    expect(await shared.run(async () => 'again')).toBe('again')
+    expect(posted).toEqual([{ type: 'ask' }])
+  })
+
+  it('stops listening at end(), so a closed client holds no lock', async () => {
+    sessionStorage.setItem('k', JSON.stringify(session('at-old', 1000)))
+    vi.useFakeTimers()
+    const shared = sessionStore.share(createSessionState(sessionStore, 'k'), () => {}, 'tabs')
+    const run = shared.run(async () => 'ran')
+    await vi.advanceTimersByTimeAsync(ASK_WAIT_MS - 1)
+    shared.end()
+    expect(await run).toBe('ran')
     expect(vi.getTimerCount()).toBe(0)
   })
 })

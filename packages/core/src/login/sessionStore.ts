@@ -6,6 +6,12 @@ import type { TabMessage, TabMessageData } from './tabSync.ts'
 /** How long a tab waits for another tab's announced refresh before refreshing itself. */
 export const REMOTE_REFRESH_WAIT_MS = 10_000
 
+/**
+ * How long a tab that started with a stored session listens for the other tabs' sessions before
+ * its first refresh (once per tab).
+ */
+export const ASK_WAIT_MS = 100
+
 /** Refreshes other tabs announced over the client's BroadcastChannel. */
 export interface RemoteRefresh {
   /** Another tab announced a refresh. */
@@ -87,10 +93,26 @@ export const sessionStore: SessionStore = {
   },
   share(state, post, lock) {
     const remote = remoteRefresh()
+    // A reloaded or duplicated tab starts with the stored session, whose refresh token another
+    // tab may have rotated while this one was loading (and not yet listening). Before its first
+    // refresh it asks the open tabs for theirs and adopts a fresher one of the same user.
+    let ask = state.session() !== undefined
+    let stopAsking = () => {}
     return {
       post,
       run: (task) =>
         env.lock(lock, async () => {
+          if (ask) {
+            ask = false
+            post({ type: 'ask' })
+            await new Promise<void>((resolve) => {
+              const cancel = env.timeout(resolve, ASK_WAIT_MS)
+              stopAsking = () => {
+                cancel()
+                resolve()
+              }
+            })
+          }
           // Another tab may be rotating the refresh token right now; its result arrives over the
           // channel, and replaying the old token would make the server revoke the grant.
           await remote.wait()
@@ -99,13 +121,39 @@ export const sessionStore: SessionStore = {
       receive(message) {
         if (message.type === 'refreshing') return remote.start()
         remote.end()
+        const current = state.session()
+        if (message.type === 'ask') {
+          if (current) post({ type: 'current', session: current })
+          return
+        }
         if (!isSession(message.session)) return
         // Another tab signed in or rotated the refresh token: adopt it, so this tab never
         // replays the rotated one.
         if (message.type === 'signed-in') state.renew(message.session)
         else if (message.type === 'session') state.set(message.session)
+        else if (message.type === 'current' && isNewer(message.session, current)) {
+          state.set(message.session)
+        }
       },
-      end: remote.end,
+      end() {
+        remote.end()
+        stopAsking()
+      },
     }
   },
+}
+
+/**
+ * Whether a session another tab holds replaces this tab's: the same user's, and issued later
+ * (its access token expires later). Without `expires_in` on both, nothing tells, so nothing is
+ * adopted.
+ */
+function isNewer(next: Session, current: Session | undefined): boolean {
+  return (
+    current?.expiresAt !== undefined &&
+    next.expiresAt !== undefined &&
+    next.expiresAt > current.expiresAt &&
+    next.claims?.sub === current.claims?.sub &&
+    next.claims?.iss === current.claims?.iss
+  )
 }

@@ -4,8 +4,12 @@ import type { Session } from './session.ts'
 /** What a login client's tabs tell each other. */
 export type TabMessage =
   | { type: 'signed-out' }
-  /** `signed-in` is a new session; `session` a refresh of the current one. */
-  | { type: 'signed-in' | 'session'; session: Session }
+  /**
+   * `signed-in` is a new session; `session` a refresh of the current one; `current` the answer
+   * to `ask` (sessionStore only).
+   */
+  | { type: 'signed-in' | 'session' | 'current'; session: Session }
+  | { type: 'ask' }
   | { type: 'refreshing' }
   | { type: 'idle' }
 
