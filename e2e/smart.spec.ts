@@ -36,8 +36,8 @@ async function armSmartFault(
 }
 
 /** Starts a SMART sign-in from the demo, against `base`, and signs `user` in when asked to. */
-async function startSmart(page: Page, base = fhirBase): Promise<void> {
-  await page.goto('/')
+async function startSmart(page: Page, base = fhirBase, query = ''): Promise<void> {
+  await page.goto(`/${query}`)
   const panel = smartPanel(page)
   await panel.getByLabel('FHIR base URL').fill(base)
   await panel.getByRole('button', { name: 'Sign in with SMART' }).click()
@@ -135,4 +135,37 @@ test('a token response without patient although launch/patient was granted is re
   } finally {
     await disarm()
   }
+})
+
+test('with DPoP on, SMART tokens are bound to a key and every FHIR read carries a proof', async ({
+  page,
+}) => {
+  // The server may first answer `use_dpop_nonce`; the exchange that issues the token is a 200.
+  const tokenResponse = page.waitForResponse(
+    (response) =>
+      response.url() === `${origins.medblocks}/oauth2/token` &&
+      response.request().method() === 'POST' &&
+      response.status() === 200,
+  )
+  const fhirReads: { authorization: string | undefined; dpop: string | undefined }[] = []
+  page.on('request', (request) => {
+    if (request.url().startsWith(`${fhirBase}/`) && !request.url().includes('.well-known')) {
+      const headers = request.headers()
+      fhirReads.push({ authorization: headers.authorization, dpop: headers.dpop })
+    }
+  })
+  await startSmart(page, fhirBase, '?dpop=on')
+  await submitLogin(page, amy)
+  const token = await tokenResponse
+  expect(token.request().headers().dpop).toBeTruthy()
+  expect(((await token.json()) as { token_type?: string }).token_type).toBe('DPoP')
+  const panel = smartPanel(page)
+  await expect(panel.getByRole('status').first()).toHaveText(
+    `Signed in with SMART as ${fhirBase}/Patient/amy-shaw.`,
+    pageLoad,
+  )
+  await expect(panel.getByRole('table').getByRole('row')).toHaveCount(3)
+  await expect(panel.getByRole('alert')).toHaveCount(0)
+  expect(fhirReads.length).toBeGreaterThan(0)
+  expect(fhirReads.every((r) => r.authorization?.startsWith('DPoP ') && r.dpop)).toBe(true)
 })

@@ -13,6 +13,14 @@ describe('the DPoP switch', () => {
     expect(dpopFor('/callback', '?code=c&state=s')).toBe(false)
   })
 
+  it('is remembered for the SMART callback page too', () => {
+    expect(dpopFor('/', '?dpop=on')).toBe(true)
+    expect(dpopFor('/smart/callback', '?code=c&state=s')).toBe(true)
+    expect(dpopFor('/smart/callback', '?code=c&state=s')).toBe(true)
+    expect(dpopFor('/', '')).toBe(false)
+    expect(dpopFor('/smart/callback', '?dpop=on')).toBe(false)
+  })
+
   it('takes only "on", and a callback URL cannot turn it on', () => {
     expect(dpopFor('/', '?dpop=1')).toBe(false)
     expect(dpopFor('/callback', '?dpop=on')).toBe(false)

@@ -9,7 +9,8 @@ export const dpopParam = 'dpop'
  * page's URL carries no settings, so the main page's choice is remembered in sessionStorage.
  */
 export function dpopFor(pathname: string, search: string): boolean {
-  const callback = pathname === '/callback'
+  // The sign-in callback and the SMART callback: the main page decided for both.
+  const callback = pathname === '/callback' || pathname === '/smart/callback'
   const fromQuery = new URLSearchParams(search).get(dpopParam) === 'on'
   try {
     if (callback) return sessionStorage.getItem(dpopKey) === 'on'

@@ -1,4 +1,6 @@
+import { dpop, memoryKeyStore } from '@oauth-connect/core/dpop'
 import { createSmartClient, type SmartClient } from '@oauth-connect/core/smart'
+import { dpopOn } from './auth.ts'
 import { origins } from './config.ts'
 
 /** The mock's FHIR base: its Medblocks-style server is also a SMART on FHIR server. */
@@ -32,6 +34,10 @@ export function smartClientFor(fhirBase: string): SmartClient {
       allowInsecureLoopback: true,
       resourceOrigins: [new URL(fhirBase).origin],
       postLogoutRedirectUri: new URL('/', location.origin).href,
+      // The demo's DPoP switch binds SMART tokens too, with a key of their own: the tokens live
+      // in this page's memory, and so does the key (signing out of one client never replaces
+      // the other's key).
+      dpop: dpopOn ? dpop({ store: memoryKeyStore() }) : undefined,
     })
     clients.set(fhirBase, client)
   }
