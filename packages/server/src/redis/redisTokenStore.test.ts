@@ -231,14 +231,54 @@ describe('createRedisTokenStore', { timeout: 60_000 }, () => {
       const admin = await connect()
       const { source, events } = await member({ lockTtlMs: 200, lockWaitMs: 30_000 })
       const { store } = await member()
-      await store.lock(keyOf()) // a holder that dies before it writes
+      const taken = await store.lock(keyOf())
       const [lockKey] = (await admin.sendCommand(['KEYS', 'oauth-connect:lock:*'])) as string[]
-      await admin.sendCommand(['PEXPIRE', String(lockKey), '200'])
+      // A holder that died before it wrote: its value stays, its watchdog is gone.
+      await taken?.release()
+      await admin.sendCommand(['SET', String(lockKey), 'a-dead-holder', 'PX', '200'])
 
       await expect(source.getToken()).resolves.toMatchObject({ accessToken: 'at-1' })
 
       expect(tokenRequests()).toHaveLength(1)
       expect(events).toEqual([])
+    })
+
+    it('should keep the lock while its holder works, and let it go at release', async () => {
+      const admin = await connect()
+      const { store } = await member({ lockTtlMs: 300 })
+      const lock = await store.lock(keyOf())
+      const [lockKey] = (await admin.sendCommand(['KEYS', 'oauth-connect:lock:*'])) as string[]
+      const pttl = async () => Number(await admin.sendCommand(['PTTL', String(lockKey)]))
+      // Without the watchdog the expiry only falls from here, and the lock is gone in 250 ms; the
+      // watchdog (every 100 ms) sets it back to 300 ms.
+      await admin.sendCommand(['PEXPIRE', String(lockKey), '250'])
+      let ttl = 0
+      await until(
+        () => ttl > 260,
+        async () => {
+          ttl = await pttl()
+        },
+      )
+      await expect(store.lock(keyOf())).resolves.toBeUndefined()
+      await lock?.release()
+      expect(await pttl()).toBe(-2)
+      await expect(store.lock(keyOf())).resolves.toBeDefined()
+    })
+
+    it('should stop extending a lock that another holder took', async () => {
+      const admin = await connect()
+      const { store } = await member({ lockTtlMs: 300 })
+      await store.lock(keyOf())
+      const [lockKey] = (await admin.sendCommand(['KEYS', 'oauth-connect:lock:*'])) as string[]
+      await admin.sendCommand(['SET', String(lockKey), 'someone-else', 'PX', '100'])
+      let gone = false
+      // Never extended: the other holder's 100 ms run out and the key is gone.
+      await until(
+        () => gone,
+        async () => {
+          gone = Number(await admin.sendCommand(['PTTL', String(lockKey)])) === -2
+        },
+      )
     })
 
     it('should give a lock without an expiry one, so it cannot block refreshes for ever', async () => {

@@ -53,8 +53,8 @@ interface RedisTokenStoreBaseOptions {
   /** While falling back, how often Redis is tried again. Default 1 000 ms. */
   retryAfterMs?: number
   /**
-   * How long the refresh lock is held at most, should its holder die before it writes a token.
-   * Default 10 000 ms.
+   * How long the refresh lock outlives its holder, should the holder die before it writes a
+   * token. A live holder extends it every third of this while it works. Default 10 000 ms.
    */
   lockTtlMs?: number
   /** How long another process waits for the holder's token before requesting one. Default 12 000 ms. */
@@ -104,6 +104,9 @@ const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return
 const TAKE_LOCK = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`
+
+// Extends a key's expiry only while it still holds the caller's value.
+const EXTEND_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`
 
 class RedisTimeoutError extends Error {
   override name = 'RedisTimeoutError'
@@ -419,7 +422,26 @@ class RedisTokenStore implements TokenStore {
     )
     if (result === undefined) return this.#local.lock(key)
     if (result.reply !== 1) return undefined
-    return { release }
+    // A watchdog keeps the lock while this process works on the token, so a token request slower
+    // than lockTtlMs lets no second process in. It dies with the process (the lock then expires
+    // after lockTtlMs) and stops once the lock is no longer this holder's or Redis is away.
+    const ttl = String(this.#lockTtlMs)
+    const watchdog = setInterval(
+      () => {
+        void this.#redis(['EVAL', EXTEND_LOCK, '1', lockKey, holder, ttl]).then((extended) => {
+          if (extended?.reply !== 1) clearInterval(watchdog)
+        })
+      },
+      Math.max(1, Math.floor(this.#lockTtlMs / 3)),
+    )
+    // An abandoned lock never keeps the process alive.
+    watchdog.unref()
+    return {
+      release: () => {
+        clearInterval(watchdog)
+        return release()
+      },
+    }
   }
 
   toJSON(): string {
