@@ -163,6 +163,23 @@ describe('b.well connections', () => {
     expect(cut?.syncErrors?.[0]?.id).toBe('sync-interrupted')
   })
 
+  it("should expire through the testing API one user's connection, or every holder's", async () => {
+    const amyOnly = await openSession(mock, 'amy.shaw', mock.clientKeys.hosted)
+    await runFlow(amyOnly, 'oakridge-hospital', 'allow')
+    await runFlow(james, 'oakridge-hospital', 'allow')
+    const statusOf = async (session: TestSession) =>
+      (await members(session)).find((c) => c.id === 'oakridge-hospital')?.status
+    expect(await mock.expireConnection('oakridge-hospital', 'james.chalmers')).toBe(1)
+    expect(await statusOf(james)).toBe('EXPIRED')
+    expect(await statusOf(amyOnly)).toBe('CONNECTED')
+    await runFlow(james, 'oakridge-hospital', 'allow')
+    expect(await mock.expireConnection('oakridge-hospital')).toBe(2)
+    expect(await statusOf(james)).toBe('EXPIRED')
+    expect(await statusOf(amyOnly)).toBe('EXPIRED')
+    expect(await mock.expireConnection('no-such-source')).toBe(0)
+    await expect(mock.expireConnection('')).rejects.toThrow()
+  })
+
   it('should disconnect (data kept) and delete (gone), and reconnect after both', async () => {
     await runFlow(amy, 'summit-diagnostics', 'allow')
     clock.advance(7000)
