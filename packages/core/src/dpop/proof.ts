@@ -1,3 +1,5 @@
+import { now } from '../login/env.ts'
+
 /** base64url without padding (RFC 7515 §2). */
 export function base64url(bytes: ArrayBuffer | Uint8Array | string): string {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : new Uint8Array(bytes)
@@ -35,7 +37,7 @@ export async function createProof(keys: CryptoKeyPair, claims: ProofClaims): Pro
       jti: base64url(crypto.getRandomValues(new Uint8Array(16))),
       htm: claims.htm,
       htu: url.origin + url.pathname,
-      iat: Math.floor(Date.now() / 1000),
+      iat: Math.floor(now() / 1000),
       nonce: claims.nonce,
       ath:
         claims.accessToken === undefined
