@@ -1,12 +1,20 @@
 import { useAuth } from '@oauth-connect/react'
 import {
+  type Connection,
   type HealthResource,
   type SearchResultType,
   useDataSource,
   useHealthResourceSearch,
+  useMemberConnections,
 } from '@oauth-connect/react/bwell'
-import { useId, useState } from 'react'
+import { type ReactNode, useId, useState } from 'react'
 import { ConnectionsTable } from './ConnectionsTable.tsx'
+import {
+  connectionMark,
+  connectionsBySource,
+  type ResultControl,
+  resultControl,
+} from './connectionMark.ts'
 import { errorText } from './errorText.ts'
 import { useLatestOutcome } from './latestOutcome.ts'
 import { describeOutcome } from './outcomeText.ts'
@@ -37,15 +45,78 @@ function placeText(result: HealthResource): string | undefined {
   return [address?.city, address?.state].filter(Boolean).join(', ') || undefined
 }
 
-interface SearchState {
+export interface SearchState {
   readonly text: string
   readonly type: SearchResultType | ''
   readonly connectableOnly: boolean
   readonly page: number
 }
 
+/**
+ * One search result: its name, type and place; how it stands among the user's connections (in
+ * words, and as the row's description); and Connect, Reconnect, or no second connection.
+ */
+function ResultRow({
+  result,
+  connection,
+  connectionsLoading,
+  settings,
+}: {
+  result: HealthResource
+  /** The user's connection to this source, if any. */
+  connection: Connection | undefined
+  /** Whether the user's connections are still loading: a Connect now could be a second one. */
+  connectionsLoading: boolean
+  settings: Settings
+}) {
+  const id = useId()
+  const [used, setUsed] = useState<ResultControl | null>(null)
+  const name = result.content ?? 'Unnamed source'
+  const place = placeText(result)
+  const mark = connection && connectionMark(connection)
+  const control = resultControl(mark, used)
+  // A control that gave way to another (e.g. the connection was disconnected since) is no longer
+  // the one the user used.
+  if (used !== null && control !== null && control !== used) setUsed(null)
+  const markId = `${id}-mark`
+  let action: ReactNode = null
+  if (!result.connectionId) {
+    action = <span className="hint">Cannot be connected (no endpoint)</span>
+  } else if (connectionsLoading && used === null) {
+    action = <span className="hint">Checking your connections…</span>
+  } else if (control !== null) {
+    const chosen = control
+    action = (
+      <SourceConnect
+        key={chosen}
+        source={{ connectionId: result.connectionId, name }}
+        settings={settings}
+        reconnect={chosen === 'reconnect'}
+        onStart={() => setUsed(chosen)}
+      />
+    )
+  }
+  return (
+    <li aria-describedby={mark && markId}>
+      <span>
+        <strong>{name}</strong>{' '}
+        <span className="category">
+          {typeText(result.type)}
+          {place && ` · ${place}`}
+        </span>
+        {mark && (
+          <span id={markId} className={`connection-mark ${mark.state}`}>
+            In your connections: {mark.text}
+          </span>
+        )}
+      </span>
+      {action}
+    </li>
+  )
+}
+
 /** The search results and pager; mounted only while someone is signed in. */
-function SearchResults({
+export function SearchResults({
   search,
   settings,
   onPage,
@@ -63,6 +134,10 @@ function SearchResults({
     },
     searchContext: search.connectableOnly ? 'DATA_CONNECTIONS' : null,
   })
+  // The marks read the typed list (the table below may read the Subscriptions one); on an error
+  // the table says so, and the results offer Connect as if nothing were known.
+  const connections = useMemberConnections()
+  const bySource = connectionsBySource(connections.data ?? [])
   if (query.isError) return <p role="alert">Search failed: {errorText(query.error)}</p>
   if (!query.data) return <p role="status">Searching…</p>
   const results = (query.data.results ?? []).filter((r): r is HealthResource => r !== null)
@@ -75,29 +150,15 @@ function SearchResults({
         className="providers"
         aria-busy={query.isDebouncing || query.isPlaceholderData}
       >
-        {results.map((result, index) => {
-          const name = result.content ?? 'Unnamed source'
-          const place = placeText(result)
-          return (
-            <li key={result.id ?? `${search.page}-${index}`}>
-              <span>
-                <strong>{name}</strong>{' '}
-                <span className="category">
-                  {typeText(result.type)}
-                  {place && ` · ${place}`}
-                </span>
-              </span>
-              {result.connectionId ? (
-                <SourceConnect
-                  source={{ connectionId: result.connectionId, name }}
-                  settings={settings}
-                />
-              ) : (
-                <span className="hint">Cannot be connected (no endpoint)</span>
-              )}
-            </li>
-          )
-        })}
+        {results.map((result, index) => (
+          <ResultRow
+            key={result.id ?? `${search.page}-${index}`}
+            result={result}
+            connection={result.connectionId ? bySource.get(result.connectionId) : undefined}
+            connectionsLoading={connections.isPending}
+            settings={settings}
+          />
+        ))}
         {results.length === 0 && <li>No data source matches.</li>}
       </ul>
       {paging && (

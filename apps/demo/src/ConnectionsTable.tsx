@@ -6,12 +6,10 @@ import {
   useMemberConnections,
 } from '@oauth-connect/react/bwell'
 import { useId, useState } from 'react'
+import { needsReconnect } from './connectionMark.ts'
 import { errorText } from './errorText.ts'
 import { CredentialsConnect, OAuthConnectButton } from './SourceConnect.tsx'
 import type { Settings } from './settings.ts'
-
-/** Statuses after which a connection needs the user again: a new OAuth flow or new credentials. */
-const needsReconnect = new Set(['DISCONNECTED', 'EXPIRED', 'ERROR', 'ACCESS_ENDED'])
 
 function ConnectionActions({
   connection,

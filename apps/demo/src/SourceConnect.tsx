@@ -23,10 +23,13 @@ export function OAuthConnectButton({
   source,
   settings,
   reconnect = false,
+  onStart,
 }: {
   source: Source
   settings: Settings
   reconnect?: boolean
+  /** Called when an attempt starts (each of its events). */
+  onStart?: (() => void) | undefined
 }) {
   const { client: bwell, user } = useBwell()
   const queryClient = useQueryClient()
@@ -35,6 +38,7 @@ export function OAuthConnectButton({
     // Any outcome may have changed the connection at b.well (stored, or expired): read it again.
     if (user !== null) void queryClient.invalidateQueries({ queryKey: bwellKeys.connections(user) })
   }
+  const log = logEvent(source.name)
   return (
     <ConnectProviderButton
       connectionId={source.connectionId}
@@ -44,7 +48,10 @@ export function OAuthConnectButton({
       timeoutMs={settings.timeoutMs}
       {...modeOptions(settings.mode)}
       getRedirectUrl={({ connectionId, signal }) => bwell.getOauthUrl(connectionId, { signal })}
-      onEvent={logEvent(source.name)}
+      onEvent={(event) => {
+        onStart?.()
+        log(event)
+      }}
       onSettled={settled}
     />
   )
@@ -58,9 +65,12 @@ export function OAuthConnectButton({
 export function CredentialsConnect({
   source,
   reconnect = false,
+  onStart,
 }: {
   source: Source
   reconnect?: boolean
+  /** Called when the user opens the form. */
+  onStart?: (() => void) | undefined
 }) {
   const id = useId()
   const [open, setOpen] = useState(false)
@@ -71,7 +81,10 @@ export function CredentialsConnect({
         type="button"
         aria-expanded={open}
         aria-controls={`${id}-form`}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          if (!open) onStart?.()
+          setOpen(!open)
+        }}
       >
         {reconnect ? 'Reconnect' : 'Connect'} {source.name}
       </button>
@@ -94,9 +107,21 @@ export function CredentialsConnect({
 
 /**
  * How to connect a source, from b.well's `getDataSource(connectionId).category`: `OAUTH` through
- * the popup, `BASIC` with a username and password.
+ * the popup, `BASIC` with a username and password. `reconnect` labels it "Reconnect", for a
+ * source whose connection needs the user again.
  */
-export function SourceConnect({ source, settings }: { source: Source; settings: Settings }) {
+export function SourceConnect({
+  source,
+  settings,
+  reconnect = false,
+  onStart,
+}: {
+  source: Source
+  settings: Settings
+  reconnect?: boolean
+  /** Called when the user starts an attempt. */
+  onStart?: (() => void) | undefined
+}) {
   const dataSource = useDataSource(source.connectionId)
   if (dataSource.isPending) return <span className="hint">Checking how to connect…</span>
   if (dataSource.isError) {
@@ -104,9 +129,16 @@ export function SourceConnect({ source, settings }: { source: Source; settings: 
   }
   switch (dataSource.data.category) {
     case 'OAUTH':
-      return <OAuthConnectButton source={source} settings={settings} />
+      return (
+        <OAuthConnectButton
+          source={source}
+          settings={settings}
+          reconnect={reconnect}
+          onStart={onStart}
+        />
+      )
     case 'BASIC':
-      return <CredentialsConnect source={source} />
+      return <CredentialsConnect source={source} reconnect={reconnect} onStart={onStart} />
     default:
       return <span className="hint">Connect type {dataSource.data.category} is not supported.</span>
   }
