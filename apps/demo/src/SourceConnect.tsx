@@ -14,6 +14,16 @@ export interface Source {
   readonly name: string
 }
 
+/** What a search row gives the control that connects its source. */
+interface ConnectControlProps {
+  source: Source
+  settings: Settings
+  /** Labels the control "Reconnect", for a source whose connection needs the user again. */
+  reconnect?: boolean
+  /** Called when the user starts an attempt (each of its events). */
+  onStart?: (() => void) | undefined
+}
+
 /**
  * An `OAUTH` source's button: the popup opens in the click, then b.well's `getOauthUrl(connectionId)`
  * sends it to the provider. Nothing is created before: b.well stores the connection once the
@@ -24,13 +34,7 @@ export function OAuthConnectButton({
   settings,
   reconnect = false,
   onStart,
-}: {
-  source: Source
-  settings: Settings
-  reconnect?: boolean
-  /** Called when an attempt starts (each of its events). */
-  onStart?: (() => void) | undefined
-}) {
+}: ConnectControlProps) {
   const { client: bwell, user } = useBwell()
   const queryClient = useQueryClient()
   const settled = (outcome: ConnectionOutcome) => {
@@ -115,13 +119,7 @@ export function SourceConnect({
   settings,
   reconnect = false,
   onStart,
-}: {
-  source: Source
-  settings: Settings
-  reconnect?: boolean
-  /** Called when the user starts an attempt. */
-  onStart?: (() => void) | undefined
-}) {
+}: ConnectControlProps) {
   const dataSource = useDataSource(source.connectionId)
   if (dataSource.isPending) return <span className="hint">Checking how to connect…</span>
   if (dataSource.isError) {

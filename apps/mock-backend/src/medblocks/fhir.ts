@@ -12,7 +12,36 @@ import {
 } from './dpop.ts'
 import { findUser } from './users.ts'
 
-const fhirJson = 'application/fhir+json'
+/** The media type of every FHIR answer of the mock. */
+export const fhirJson = 'application/fhir+json'
+
+/** One FHIR search entry, as the mock's searchset bundles hold them. */
+export interface SearchEntry {
+  readonly fullUrl: string
+  readonly resource: unknown
+}
+
+/** Answers 200 with a FHIR `searchset` Bundle of `entries` (each a `match`) and its `self` link. */
+export function sendSearchset(
+  res: ServerResponse,
+  self: string,
+  entries: readonly SearchEntry[],
+): void {
+  sendJson(
+    res,
+    200,
+    {
+      resourceType: 'Bundle',
+      id: randomUUID(),
+      type: 'searchset',
+      total: entries.length,
+      link: [{ relation: 'self', url: self }],
+      entry: entries.map((entry) => ({ ...entry, search: { mode: 'match' } })),
+    },
+    {},
+    fhirJson,
+  )
+}
 
 /** What every `/fhir/*` route of this server needs to authenticate a request. */
 export interface FhirAuthOptions {
@@ -92,26 +121,7 @@ export async function handlePatient(
   if (await applyHttpFaults(options.faults, { target: 'fhirPatient', username: sub }, res)) return
   const user = findUser(sub)
   const entries = user
-    ? [
-        {
-          fullUrl: `${options.base}/fhir/Patient/${user.patient.id}`,
-          resource: user.patient,
-          search: { mode: 'match' },
-        },
-      ]
+    ? [{ fullUrl: `${options.base}/fhir/Patient/${user.patient.id}`, resource: user.patient }]
     : []
-  sendJson(
-    res,
-    200,
-    {
-      resourceType: 'Bundle',
-      id: randomUUID(),
-      type: 'searchset',
-      total: entries.length,
-      link: [{ relation: 'self', url: `${options.base}/fhir/Patient` }],
-      entry: entries,
-    },
-    {},
-    fhirJson,
-  )
+  sendSearchset(res, `${options.base}/fhir/Patient`, entries)
 }

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendJson } from '../http.ts'
-import { authenticateFhir, type FhirAuthOptions } from './fhir.ts'
+import { authenticateFhir, type FhirAuthOptions, fhirJson, sendSearchset } from './fhir.ts'
 import { scopeAllows } from './smart.ts'
 import { findUser, type SeededUser } from './users.ts'
-
-const fhirJson = 'application/fhir+json'
 
 const outcome = (code: string, diagnostics: string) => ({
   resourceType: 'OperationOutcome',
@@ -88,21 +85,7 @@ export async function handleSmartFhir(
   const entries = observationsOf(user, fhirBase).map(({ fullUrl, ...resource }) => ({
     fullUrl,
     resource,
-    search: { mode: 'match' },
   }))
-  sendJson(
-    res,
-    200,
-    {
-      resourceType: 'Bundle',
-      id: randomUUID(),
-      type: 'searchset',
-      total: entries.length,
-      link: [{ relation: 'self', url: `${fhirBase}/Observation?patient=${user.patient.id}` }],
-      entry: entries,
-    },
-    {},
-    fhirJson,
-  )
+  sendSearchset(res, `${fhirBase}/Observation?patient=${user.patient.id}`, entries)
   return true
 }
